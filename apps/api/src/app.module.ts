@@ -1,0 +1,70 @@
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { randomUUID } from 'node:crypto';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import { appConfig, Env, regionConfig, TablecastConfigModule } from '@tablecast/config';
+import { DatabaseModule } from '@tablecast/database';
+import { OpsModule } from '@tablecast/ops';
+
+export interface AppModuleOptions {
+  /** The database to use: DATABASE_URL or the embedded one, resolved by the caller. */
+  databaseUrl: string;
+  /** Variables to read instead of process.env. */
+  env?: Env;
+  /** Where JSON logs go (default: stdout). */
+  logDestination?: NodeJS.WritableStream;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Accepts a caller's x-request-id when it is sane, otherwise makes one; echoes it on the response. */
+function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const incoming = req.headers['x-request-id'];
+  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  res.setHeader('x-request-id', id);
+  return id;
+}
+
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-admin-token"]',
+  'res.headers["set-cookie"]',
+  'token',
+  '*.token',
+  'adminToken',
+  '*.adminToken',
+];
+
+@Module({})
+export class AppModule {
+  static register(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TablecastConfigModule.forRoot({ env: options.env }),
+        LoggerModule.forRootAsync({
+          inject: [appConfig.KEY, regionConfig.KEY],
+          useFactory: (app: ConfigType<typeof appConfig>, region: ConfigType<typeof regionConfig>) => ({
+            forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+            pinoHttp: [
+              {
+                level: app.logLevel,
+                base: { service: 'tablecast', region: region.region },
+                redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+                genReqId: requestId,
+                customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+                  error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+                autoLogging: { ignore: (req: IncomingMessage) => req.url === '/healthz' || req.url === '/metrics' },
+              },
+              options.logDestination ?? process.stdout,
+            ],
+          }),
+        }),
+        DatabaseModule.forRoot({ url: options.databaseUrl }),
+        OpsModule,
+      ],
+    };
+  }
+}

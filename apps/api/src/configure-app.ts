@@ -1,0 +1,41 @@
+import { ConfigService } from '@nestjs/config';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { bodyParsing, createValidationPipe, ProblemDetailsFilter } from '@tablecast/common';
+import { AppConfig } from '@tablecast/config';
+import { MetricsService } from '@tablecast/ops';
+import { Logger } from 'nestjs-pino';
+import { Server } from 'node:http';
+
+export const API_PREFIX = 'v2.0';
+/** Routes that parse their JSON themselves, losslessly (Acumatica's TimeStamp exceeds 2^53). */
+export const RAW_JSON_PATHS = [/\/acumatica\/cdc\/?$/];
+
+/** Everything about the HTTP app that main.ts and the tests must share. */
+export function configureApp(app: NestExpressApplication): void {
+  const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.use(app.get(MetricsService).httpMiddleware());
+  app.use(...bodyParsing({ maxBodyBytes: config.maxBodyBytes, rawJsonPaths: RAW_JSON_PATHS }));
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+
+  const server = app.getHttpServer() as Server;
+  // Slow clients (slow-loris headers, dribbled bodies) are cut off instead of holding sockets.
+  server.requestTimeout = config.requestTimeoutMs;
+  server.headersTimeout = Math.min(config.requestTimeoutMs, 15_000);
+  server.keepAliveTimeout = 5_000;
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Tablecast')
+      .setDescription('Acumatica push notifications in, gapless per-table change streams out.')
+      .setVersion('2.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Operator token or personal access token' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', useGlobalPrefix: false });
+}

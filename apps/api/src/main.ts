@@ -1,0 +1,46 @@
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfigOrExit } from '@tablecast/config';
+import { EmbeddedPostgres, runMigrations, startEmbeddedPostgres } from '@tablecast/database';
+import { AppModule } from './app.module';
+import { configureApp } from './configure-app';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  let embedded: EmbeddedPostgres | undefined;
+  if (!config.database.url) {
+    embedded = await startEmbeddedPostgres({ dir: config.database.dataDir, port: config.database.embeddedPort });
+  }
+  const databaseUrl = config.database.url ?? embedded!.url;
+  await runMigrations(databaseUrl, config.database);
+
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register({ databaseUrl }), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  configureApp(app);
+  await app.listen(config.app.port);
+
+  const url = `http://localhost:${config.app.port}`;
+  console.log(`Tablecast ${config.region.region} listening on ${url} (API ${config.region.publicBaseUrl}, docs ${url}/docs)`);
+  console.log(embedded ? `Data: embedded PostgreSQL in ${embedded.dataDir} (kept across restarts)` : 'Data: PostgreSQL at DATABASE_URL');
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing in-flight requests, then stopping`);
+    const force = setTimeout(() => process.exit(1), config.app.shutdownTimeoutMs + 5_000).unref();
+    await app.close();
+    await embedded?.stop();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error('Tablecast failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

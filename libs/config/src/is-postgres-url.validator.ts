@@ -1,0 +1,24 @@
+import { ValidateBy, ValidationOptions } from 'class-validator';
+
+export function isPostgresUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+export function IsPostgresUrl(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isPostgresUrl',
+      validator: {
+        validate: isPostgresUrl,
+        defaultMessage: () => '$property must be a postgres:// or postgresql:// URL with a host',
+      },
+    },
+    options,
+  );
+}

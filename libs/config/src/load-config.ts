@@ -1,0 +1,37 @@
+import { ConfigError } from './config.errors';
+import { AppConfig, parseAppConfig } from './app.config';
+import { DatabaseConfig, parseDatabaseConfig } from './database.config';
+import { Env } from './env';
+import { parseRedisConfig, RedisConfig } from './redis.config';
+import { parseRegionConfig, RegionConfig } from './region.config';
+
+export interface TablecastConfig {
+  app: AppConfig;
+  database: DatabaseConfig;
+  redis: RedisConfig;
+  region: RegionConfig;
+}
+
+/** Reads and validates every namespace at once; throws a ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): TablecastConfig {
+  const app = parseAppConfig(env);
+  return {
+    app,
+    database: parseDatabaseConfig(env),
+    redis: parseRedisConfig(env),
+    region: parseRegionConfig(env, app.port),
+  };
+}
+
+/** For process entry points: a bad value prints one line naming the variable and exits 1. */
+export function loadConfigOrExit(env: Env = process.env): TablecastConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

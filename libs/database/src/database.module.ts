@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { databaseConfig } from '@tablecast/config';
+import { buildDataSourceOptions } from './data-source-options';
+import { TransactionRunner } from './transaction-runner';
+
+@Module({})
+export class DatabaseModule {
+  /** `url` is resolved by the caller: DATABASE_URL, or the embedded PostgreSQL it started. */
+  static forRoot(options: { url: string }): DynamicModule {
+    return {
+      module: DatabaseModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [databaseConfig.KEY],
+          useFactory: (config: ConfigType<typeof databaseConfig>) => ({
+            ...buildDataSourceOptions(options.url, config),
+            retryAttempts: 3,
+            retryDelay: 1000,
+          }),
+        }),
+      ],
+      providers: [TransactionRunner],
+      exports: [TransactionRunner],
+    };
+  }
+}

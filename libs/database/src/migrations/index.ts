@@ -1,0 +1,4 @@
+import { Settings1732200000000 } from './1732200000000-settings';
+
+/** Every migration, in order. Listed explicitly so the build needs no glob at run time. */
+export const MIGRATIONS = [Settings1732200000000];

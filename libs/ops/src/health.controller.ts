@@ -1,0 +1,40 @@
+import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Public } from '@tablecast/common';
+import { DataSource } from 'typeorm';
+
+const READINESS_TIMEOUT_MS = 2000;
+
+@ApiTags('operations')
+@Public()
+@Controller()
+export class HealthController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @Get('healthz')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'The process is up.' })
+  healthz(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  @ApiOkResponse({ description: 'The database answers.' })
+  @ApiServiceUnavailableResponse({ description: 'The database does not answer.' })
+  async readyz(): Promise<{ status: 'ok'; database: 'up' }> {
+    try {
+      await withTimeout(this.dataSource.query('SELECT 1'), READINESS_TIMEOUT_MS);
+      return { status: 'ok', database: 'up' };
+    } catch {
+      throw new ServiceUnavailableException('The database is unreachable.');
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error('timeout')), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
