@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Env } from '@tablecast/config';
 import { createTestDatabase, TestDatabase } from '@tablecast/testing';
+import { createWriteStream } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { AppModule } from '../../apps/api/src/app.module';
@@ -31,6 +32,7 @@ export async function bootTestApp(options: { env?: Env; database?: TestDatabase 
   const logStream = new PassThrough();
   const logChunks: Buffer[] = [];
   logStream.on('data', (chunk: Buffer) => logChunks.push(chunk));
+  if (process.env.TEST_LOG_FILE) logStream.pipe(createWriteStream(process.env.TEST_LOG_FILE, { flags: 'a' }));
 
   const env: Env = {
     LOG_LEVEL: 'info',

@@ -6,6 +6,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { appConfig, Env, regionConfig, TablecastConfigModule } from '@tablecast/config';
 import { DatabaseModule } from '@tablecast/database';
 import { OpsModule } from '@tablecast/ops';
+import { AuthModule } from '@tablecast/auth';
+import { TenancyModule } from '@tablecast/tenancy';
 
 export interface AppModuleOptions {
   /** The database to use: DATABASE_URL or the embedded one, resolved by the caller. */
@@ -24,6 +26,20 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
   const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
   res.setHeader('x-request-id', id);
   return id;
+}
+
+/** Query parameters whose values are credentials if anyone ever sends them; never logged. */
+const SECRET_QUERY = /([?&](?:access_token|token|api_key)=)[^&]*/gi;
+
+/** Request log fields: no headers beyond the user agent, and no credentials from the query string. */
+function serializeRequest(req: { id: string; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) {
+  return {
+    id: req.id,
+    method: req.method,
+    url: req.url.replace(SECRET_QUERY, '$1[redacted]'),
+    userAgent: req.headers['user-agent'],
+    remoteAddress: req.remoteAddress,
+  };
 }
 
 export const REDACTED_PATHS = [
@@ -54,6 +70,7 @@ export class AppModule {
                 base: { service: 'tablecast', region: region.region },
                 redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
                 genReqId: requestId,
+                serializers: { req: serializeRequest, res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
                 customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
                   error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
                 autoLogging: { ignore: (req: IncomingMessage) => req.url === '/healthz' || req.url === '/metrics' },
@@ -64,6 +81,8 @@ export class AppModule {
         }),
         DatabaseModule.forRoot({ url: options.databaseUrl }),
         OpsModule,
+        AuthModule,
+        TenancyModule,
       ],
     };
   }

@@ -2,7 +2,7 @@ import { ConfigService } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { bodyParsing, createValidationPipe, ProblemDetailsFilter } from '@tablecast/common';
-import { AppConfig } from '@tablecast/config';
+import { AppConfig, AuthConfig } from '@tablecast/config';
 import { MetricsService } from '@tablecast/ops';
 import { Logger } from 'nestjs-pino';
 import { Server } from 'node:http';
@@ -16,6 +16,7 @@ export function configureApp(app: NestExpressApplication): void {
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  app.set('trust proxy', app.get(ConfigService).getOrThrow<AuthConfig>('auth').trustProxy);
   app.use(app.get(MetricsService).httpMiddleware());
   app.use(...bodyParsing({ maxBodyBytes: config.maxBodyBytes, rawJsonPaths: RAW_JSON_PATHS }));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics'] });

@@ -1,10 +1,9 @@
+import { NestFactory } from '@nestjs/core';
+import { DomainError, toProblem } from '@tablecast/common';
 import { loadConfigOrExit, TablecastConfig } from '@tablecast/config';
 import { runMigrations, startEmbeddedPostgres } from '@tablecast/database';
-
-const USAGE = `Usage: npm run cli -- <command>
-
-Commands:
-  migrate    apply pending database migrations (also run by npm start)`;
+import { CliModule } from './cli.module';
+import { runServiceCommand, USAGE } from './commands';
 
 async function withDatabase<T>(config: TablecastConfig, work: (url: string) => Promise<T>): Promise<T> {
   if (config.database.url) return work(config.database.url);
@@ -17,24 +16,34 @@ async function withDatabase<T>(config: TablecastConfig, work: (url: string) => P
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command] = argv;
-  const config = loadConfigOrExit();
-  switch (command) {
-    case 'migrate': {
-      const applied = await withDatabase(config, (url) => runMigrations(url, config.database));
-      console.log(JSON.stringify({ applied }));
-      return 0;
-    }
-    default:
-      console.error(USAGE);
-      return command ? 2 : 0;
+  if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') {
+    console.log(USAGE);
+    return 0;
   }
+  const config = loadConfigOrExit();
+  const result = await withDatabase(config, async (url) => {
+    const applied = await runMigrations(url, config.database);
+    if (argv[0] === 'migrate') return { applied };
+    const app = await NestFactory.createApplicationContext(CliModule.register(url), { logger: ['error'] });
+    try {
+      return await runServiceCommand(app, argv);
+    } finally {
+      await app.close();
+    }
+  });
+  if (result === undefined) {
+    console.error(USAGE);
+    return 2;
+  }
+  console.log(JSON.stringify(result, null, 2));
+  return 0;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
+    // Domain errors print as problem+json bodies; anything else as one line.
+    console.error(error instanceof DomainError ? JSON.stringify(toProblem(error).body) : String(error instanceof Error ? error.message : error));
     process.exit(1);
   },
 );

@@ -5,3 +5,4 @@ export * from './errors/validation';
 export * from './http/body-parsing';
 export * from './pagination';
 export * from './public.decorator';
+export * from './uuid-param.pipe';

@@ -1,4 +1,5 @@
 export * from './app.config';
+export * from './auth.config';
 export * from './config.errors';
 export * from './config.module';
 export * from './database.config';

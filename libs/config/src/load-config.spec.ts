@@ -63,3 +63,18 @@ describe('loadConfig', () => {
     expect(expectConfigError({ DATABASE_URL: 'pw:hunter2@nohost' }, 'DATABASE_URL').message).not.toContain('hunter2');
   });
 });
+
+describe('auth configuration', () => {
+  it('defaults to 100 failures a minute, a cache under 5 s and no proxy trust', () => {
+    expect(loadConfig({}).auth).toEqual({ failureLimit: 100, failureWindowMs: 60_000, tokenCacheMs: 3000, trustProxy: false });
+    expect(loadConfig({ TRUST_PROXY: 'yes' }).auth.trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).auth.trustProxy).toBe(false);
+  });
+
+  it.each([[{ TOKEN_CACHE_MS: '6000' }, 'TOKEN_CACHE_MS'], [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'], [{ AUTH_FAILURE_LIMIT: '0' }, 'AUTH_FAILURE_LIMIT']])(
+    'rejects %j naming %s',
+    (env, variable) => {
+      expect(() => loadConfig(env)).toThrow(variable);
+    },
+  );
+});

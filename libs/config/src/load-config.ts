@@ -1,5 +1,6 @@
 import { ConfigError } from './config.errors';
 import { AppConfig, parseAppConfig } from './app.config';
+import { AuthConfig, parseAuthConfig } from './auth.config';
 import { DatabaseConfig, parseDatabaseConfig } from './database.config';
 import { Env } from './env';
 import { parseRedisConfig, RedisConfig } from './redis.config';
@@ -10,6 +11,7 @@ export interface TablecastConfig {
   database: DatabaseConfig;
   redis: RedisConfig;
   region: RegionConfig;
+  auth: AuthConfig;
 }
 
 /** Reads and validates every namespace at once; throws a ConfigError naming the first bad variable. */
@@ -20,6 +22,7 @@ export function loadConfig(env: Env = process.env): TablecastConfig {
     database: parseDatabaseConfig(env),
     redis: parseRedisConfig(env),
     region: parseRegionConfig(env, app.port),
+    auth: parseAuthConfig(env),
   };
 }
 

@@ -5,3 +5,4 @@ export * from './embedded-postgres';
 export * from './migrate';
 export * from './test-database-guard';
 export * from './transaction-runner';
+export * from './keyset';

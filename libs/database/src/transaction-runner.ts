@@ -18,3 +18,6 @@ export class TransactionRunner {
     return this.dataSource.manager;
   }
 }
+
+// Note for repositories: TypeORM's query() returns [rows, count] for a top-level UPDATE/DELETE …
+// RETURNING. Wrap such statements in a CTE (WITH x AS (UPDATE … RETURNING …) SELECT … FROM x) to get rows.

@@ -1,4 +1,5 @@
 import { Settings1732200000000 } from './1732200000000-settings';
+import { Tenancy1732200000001 } from './1732200000001-tenancy';
 
 /** Every migration, in order. Listed explicitly so the build needs no glob at run time. */
-export const MIGRATIONS = [Settings1732200000000];
+export const MIGRATIONS = [Settings1732200000000, Tenancy1732200000001];

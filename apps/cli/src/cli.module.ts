@@ -1,0 +1,16 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@tablecast/auth';
+import { TablecastConfigModule } from '@tablecast/config';
+import { DatabaseModule } from '@tablecast/database';
+import { TenancyModule } from '@tablecast/tenancy';
+
+/** The services operator commands need, without HTTP. */
+@Module({})
+export class CliModule {
+  static register(databaseUrl: string): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [TablecastConfigModule.forRoot(), DatabaseModule.forRoot({ url: databaseUrl }), AuthModule, TenancyModule],
+    };
+  }
+}

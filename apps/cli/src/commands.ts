@@ -1,0 +1,77 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { AccessTokensService, OperatorTokenService } from '@tablecast/auth';
+import { BadRequestError, toFieldErrors, UuidParamPipe } from '@tablecast/common';
+import { CreateOrganizationDto, CreateSolutionDto, CreateTokenDto, OrganizationsService, SolutionsService } from '@tablecast/tenancy';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+
+export const USAGE = `Usage: npm run cli -- <command>
+
+Commands (each prints JSON):
+  migrate                                          apply pending database migrations (npm start does it too)
+  org create NAME [--region REGION]                create an organization in the serving region
+  solution create ORG_ID NAME                      create a solution (prints its cdcUrl)
+  token create ORG_ID NAME [--scopes a,b] [--expires ISO-8601]
+                                                   create a personal access token (the secret is printed once)
+  token revoke ORG_ID TOKEN_ID                     revoke a token
+  admin-token rotate                               replace the generated operator token (when ADMIN_TOKEN is unset)`;
+
+/** Same validation as the HTTP API: the DTO's rules, every failing field listed. */
+async function validated<T extends object>(dto: new () => T, input: Record<string, unknown>): Promise<T> {
+  const instance = plainToInstance(dto, input);
+  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length) {
+    const fieldErrors = toFieldErrors(errors);
+    throw new BadRequestError(`Invalid arguments: ${fieldErrors.map((e) => e.message).join('; ')}`, fieldErrors);
+  }
+  return instance;
+}
+
+export function parseFlags(args: string[]): { positional: string[]; flags: Record<string, string> } {
+  const positional: string[] = [];
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg.startsWith('--')) {
+      const [name, inline] = arg.slice(2).split('=', 2);
+      flags[name] = inline ?? args[++i] ?? '';
+    } else {
+      positional.push(arg);
+    }
+  }
+  return { positional, flags };
+}
+
+/** Runs one service command; returns what to print, or undefined for an unknown command. */
+export async function runServiceCommand(app: INestApplicationContext, argv: string[]): Promise<unknown> {
+  const { positional, flags } = parseFlags(argv);
+  const [noun, verb, ...rest] = positional;
+  // Ids are UUIDs, as in the HTTP API: anything else names nothing (404).
+  const id = (value: string | undefined): string => new UuidParamPipe().transform(value ?? '');
+  switch (`${noun} ${verb}`) {
+    case 'org create': {
+      const dto = await validated(CreateOrganizationDto, { name: rest[0], ...(flags.region ? { region: flags.region } : {}) });
+      return app.get(OrganizationsService).create(dto.name, dto.region);
+    }
+    case 'solution create': {
+      const dto = await validated(CreateSolutionDto, { name: rest[1] });
+      return app.get(SolutionsService).create(id(rest[0]), dto.name);
+    }
+    case 'token create': {
+      const dto = await validated(CreateTokenDto, {
+        name: rest[1],
+        ...(flags.scopes ? { scopes: flags.scopes.split(',').map((s) => s.trim()) } : {}),
+        ...(flags.expires ? { expiresAt: flags.expires } : {}),
+      });
+      await app.get(OrganizationsService).assertExists(id(rest[0]));
+      return app.get(AccessTokensService).create(id(rest[0]), dto);
+    }
+    case 'token revoke':
+      await app.get(AccessTokensService).revoke(id(rest[0]), id(rest[1]));
+      return { revoked: rest[1] };
+    case 'admin-token rotate':
+      return { token: await app.get(OperatorTokenService).rotate() };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerStorageService } from '@nestjs/throttler';
+import { AccessGuard } from './access.guard';
+import { AccessTokensRepository } from './access-tokens.repository';
+import { AccessTokensService } from './access-tokens.service';
+import { AuthFailureLimiter } from './auth-failure-limiter';
+import { BearerAuthenticator } from './bearer-authenticator';
+import { OperatorTokenService } from './operator-token.service';
+import { TokenValidatorService } from './token-validator.service';
+
+@Module({
+  providers: [
+    AccessTokensRepository,
+    AccessTokensService,
+    OperatorTokenService,
+    TokenValidatorService,
+    BearerAuthenticator,
+    ThrottlerStorageService,
+    AuthFailureLimiter,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [AccessTokensService, OperatorTokenService, TokenValidatorService, BearerAuthenticator],
+})
+export class AuthModule {}

@@ -1,0 +1,6 @@
+export * from './access.decorators';
+export * from './access-tokens.service';
+export * from './auth.module';
+export * from './operator-token.service';
+export * from './scopes';
+export * from './token-validator.service';

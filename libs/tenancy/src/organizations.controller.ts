@@ -1,0 +1,37 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { OperatorOnly, RequireScopes } from '@tablecast/auth';
+import { ListQueryDto, Page, UuidParamPipe } from '@tablecast/common';
+import { CreateOrganizationDto } from './dto/create-organization.dto';
+import { OrganizationsService, OrganizationView } from './organizations.service';
+
+@ApiTags('organizations')
+@Controller('tool/organizations')
+export class OrganizationsController {
+  constructor(private readonly organizations: OrganizationsService) {}
+
+  @Post()
+  @OperatorOnly('Create an organization in the serving region (421 for another region)')
+  create(@Body() body: CreateOrganizationDto): Promise<OrganizationView> {
+    return this.organizations.create(body.name, body.region);
+  }
+
+  @Get()
+  @OperatorOnly('List organizations')
+  list(@Query() query: ListQueryDto): Promise<Page<OrganizationView>> {
+    return this.organizations.list(query.limit, query.cursor);
+  }
+
+  @Get(':organizationId')
+  @RequireScopes('Get an organization')
+  get(@Param('organizationId', UuidParamPipe) organizationId: string): Promise<OrganizationView> {
+    return this.organizations.get(organizationId);
+  }
+
+  @Delete(':organizationId')
+  @HttpCode(204)
+  @OperatorOnly('Delete an organization and everything in it')
+  delete(@Param('organizationId', UuidParamPipe) organizationId: string): Promise<void> {
+    return this.organizations.delete(organizationId);
+  }
+}
