@@ -8,6 +8,7 @@ import { DatabaseModule } from '@tablecast/database';
 import { OpsModule } from '@tablecast/ops';
 import { AuthModule } from '@tablecast/auth';
 import { TenancyModule } from '@tablecast/tenancy';
+import { DynamicDataModule } from '@tablecast/dynamic-data';
 
 export interface AppModuleOptions {
   /** The database to use: DATABASE_URL or the embedded one, resolved by the caller. */
@@ -83,6 +84,7 @@ export class AppModule {
         OpsModule,
         AuthModule,
         TenancyModule,
+        DynamicDataModule,
       ],
     };
   }

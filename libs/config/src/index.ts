@@ -2,6 +2,7 @@ export * from './app.config';
 export * from './auth.config';
 export * from './config.errors';
 export * from './config.module';
+export * from './data.config';
 export * from './database.config';
 export * from './env';
 export * from './load-config';

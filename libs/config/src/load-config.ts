@@ -1,6 +1,7 @@
 import { ConfigError } from './config.errors';
 import { AppConfig, parseAppConfig } from './app.config';
 import { AuthConfig, parseAuthConfig } from './auth.config';
+import { DataConfig, parseDataConfig } from './data.config';
 import { DatabaseConfig, parseDatabaseConfig } from './database.config';
 import { Env } from './env';
 import { parseRedisConfig, RedisConfig } from './redis.config';
@@ -12,6 +13,7 @@ export interface TablecastConfig {
   redis: RedisConfig;
   region: RegionConfig;
   auth: AuthConfig;
+  data: DataConfig;
 }
 
 /** Reads and validates every namespace at once; throws a ConfigError naming the first bad variable. */
@@ -23,6 +25,7 @@ export function loadConfig(env: Env = process.env): TablecastConfig {
     redis: parseRedisConfig(env),
     region: parseRegionConfig(env, app.port),
     auth: parseAuthConfig(env),
+    data: parseDataConfig(env),
   };
 }
 

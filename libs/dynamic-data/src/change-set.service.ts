@@ -1,0 +1,103 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { NotFoundError, PayloadTooLargeError } from '@tablecast/common';
+import { dataConfig } from '@tablecast/config';
+import { TransactionRunner } from '@tablecast/database';
+import { EntityManager } from 'typeorm';
+import { ChangeInput, countOutcomes, encodeChangeSet, Outcome, OutcomeCounts, RecordTooLargeError } from './change-set';
+import { RecordsRepository } from './records.repository';
+import { TableChanged, TableChangedEvents } from './table-changed.events';
+import { LockedTable, TablesRepository } from './tables.repository';
+
+export interface ChangeSetTarget {
+  organizationId: string;
+  solutionId: string;
+  table: string;
+  /** Create the table when it does not exist yet (Acumatica's first notification). */
+  createIfMissing?: { keyFields: string[] | null };
+}
+
+export interface AppliedChangeSet {
+  table: string;
+  /** Per input change, in input order. */
+  outcomes: Outcome[];
+  /** seq given to each input change, or null when it changed nothing. */
+  seqs: (number | null)[];
+  counts: OutcomeCounts;
+  head: number;
+  /** The "table changed" event to publish after commit; null when nothing changed. */
+  event: TableChanged | null;
+}
+
+/**
+ * The one write path for records and changes. Every writer (REST, Acumatica) hands a change set
+ * to `apply` inside its transaction and publishes the returned events after commit.
+ */
+@Injectable()
+export class ChangeSetService {
+  constructor(
+    private readonly tables: TablesRepository,
+    private readonly records: RecordsRepository,
+    private readonly events: TableChangedEvents,
+    private readonly transactions: TransactionRunner,
+    @Inject(dataConfig.KEY) private readonly config: ConfigType<typeof dataConfig>,
+  ) {}
+
+  /** Locks the table (creating it when asked), then applies the set: a handful of statements, whatever its size. */
+  async apply(manager: EntityManager, target: ChangeSetTarget, changes: ChangeInput[]): Promise<AppliedChangeSet> {
+    const table = await this.lock(manager, target);
+    return this.applyToLocked(manager, table, changes);
+  }
+
+  /** Locks the table for the rest of the transaction; 404 when it does not exist (and is not to be created). */
+  async lock(manager: EntityManager, target: ChangeSetTarget): Promise<LockedTable> {
+    const table = await this.tables.lockForWrite(manager, target.solutionId, target.table, target.createIfMissing);
+    if (!table || table.organization_id !== target.organizationId) throw new NotFoundError(`No table named ${JSON.stringify(target.table)} in this solution.`);
+    return table;
+  }
+
+  async applyToLocked(manager: EntityManager, table: LockedTable, changes: ChangeInput[]): Promise<AppliedChangeSet> {
+    let encoded: string;
+    try {
+      encoded = encodeChangeSet(changes, this.config.maxRecordBytes);
+    } catch (error) {
+      if (error instanceof RecordTooLargeError) throw new PayloadTooLargeError(error.message);
+      throw error;
+    }
+    const rows = changes.length ? await this.records.apply(manager, table.id, encoded, table.head, table.now) : [];
+    const outcomes = rows.map((row) => row.outcome);
+    const seqs = rows.map((row) => (row.seq === null ? null : Number(row.seq)));
+    const added = seqs.filter((seq) => seq !== null).length;
+    const rowCountDelta = rows.reduce((delta, row) => {
+      if ((row.outcome === 'inserted' || row.outcome === 'updated') && !row.was_live) return delta + 1;
+      if (row.outcome === 'deleted' && row.was_live) return delta - 1;
+      return delta;
+    }, 0);
+    if (added > 0) await this.tables.advanceHead(manager, table.id, added, rowCountDelta);
+    const from = Number(table.head) + 1;
+    const head = Number(table.head) + added;
+    return {
+      table: table.name,
+      outcomes,
+      seqs,
+      counts: countOutcomes(outcomes),
+      head,
+      event:
+        added > 0
+          ? { organizationId: table.organization_id, solutionId: table.solution_id, table: table.name, tableId: table.id, fromSeq: from, toSeq: head }
+          : null,
+    };
+  }
+
+  /** Applies one set in its own transaction and publishes after commit. */
+  async applyAndPublish(target: ChangeSetTarget, changes: ChangeInput[]): Promise<AppliedChangeSet> {
+    const applied = await this.transactions.run((manager) => this.apply(manager, target, changes));
+    this.publish([applied]);
+    return applied;
+  }
+
+  /** Call after commit, never inside the transaction. */
+  publish(applied: AppliedChangeSet[]): void {
+    this.events.publish(applied.flatMap((set) => (set.event ? [set.event] : [])));
+  }
+}

@@ -1,0 +1,64 @@
+import { stringify } from 'lossless-json';
+
+/**
+ * What a writer asks for, per record:
+ * - `upsert`: insert, or update when the record is live (Acumatica "Inserted" only; REST PUT);
+ * - `update`: the record's new data (Acumatica "Deleted" + "Inserted" with the same id);
+ * - `delete`: tombstone the record, keeping the source TimeStamp so older writes stay stale.
+ */
+export type ChangeOp = 'upsert' | 'update' | 'delete';
+
+export interface ChangeInput {
+  id: string;
+  op: ChangeOp;
+  /** New data (upsert/update); for a delete, the row as the source last sent it (kept on a new tombstone). */
+  data?: Record<string, unknown>;
+  /** The source's ordering stamp (Acumatica TimeStamp, .NET ticks); null when unknown: arrival order decides. */
+  sourceTs?: bigint | null;
+}
+
+/** What happened to each change. */
+export type Outcome = 'inserted' | 'updated' | 'deleted' | 'unchanged' | 'stale';
+export const OUTCOMES: Outcome[] = ['inserted', 'updated', 'deleted', 'unchanged', 'stale'];
+
+export type OutcomeCounts = Record<Outcome, number>;
+
+export function countOutcomes(outcomes: Outcome[]): OutcomeCounts {
+  const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as OutcomeCounts;
+  for (const outcome of outcomes) counts[outcome]++;
+  return counts;
+}
+
+/** Serializes JSON exactly, including numbers beyond double precision kept as lossless-json numbers. */
+export function toJsonText(value: unknown): string {
+  return stringify(value) ?? 'null';
+}
+
+/** A change whose serialized data exceeds the per-record limit. */
+export class RecordTooLargeError extends Error {
+  constructor(
+    readonly recordId: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`Record ${JSON.stringify(recordId)} is ${bytes} bytes; the limit is ${limit} bytes.`);
+  }
+}
+
+/**
+ * The change set as one JSON array for `jsonb_to_recordset`: ordinal, id, op, data (exact text),
+ * ts (a string, so .NET ticks stay exact). Ids must be unique within a set.
+ */
+export function encodeChangeSet(changes: ChangeInput[], maxRecordBytes: number): string {
+  const seen = new Set<string>();
+  const parts = changes.map((change, ord) => {
+    if (seen.has(change.id)) throw new Error(`change set has record ${JSON.stringify(change.id)} twice`);
+    seen.add(change.id);
+    const data = change.data === undefined ? 'null' : toJsonText(change.data);
+    const bytes = Buffer.byteLength(data, 'utf8');
+    if (bytes > maxRecordBytes) throw new RecordTooLargeError(change.id, bytes, maxRecordBytes);
+    const ts = change.sourceTs === undefined || change.sourceTs === null ? 'null' : `"${change.sourceTs.toString()}"`;
+    return `{"ord":${ord},"id":${JSON.stringify(change.id)},"op":"${change.op}","data":${data},"ts":${ts}}`;
+  });
+  return `[${parts.join(',')}]`;
+}

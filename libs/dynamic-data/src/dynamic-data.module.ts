@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '@tablecast/auth';
+import { TenancyModule } from '@tablecast/tenancy';
+import { ChangeSetService } from './change-set.service';
+import { ChangesRepository } from './changes.repository';
+import { ChangesService } from './changes.service';
+import { RecordsController } from './records.controller';
+import { RecordsRepository } from './records.repository';
+import { RecordsService } from './records.service';
+import { RetentionService } from './retention.service';
+import { TableChangedEvents } from './table-changed.events';
+import { TablesController } from './tables.controller';
+import { TablesRepository } from './tables.repository';
+import { TablesService } from './tables.service';
+
+@Module({
+  imports: [AuthModule, TenancyModule],
+  controllers: [TablesController, RecordsController],
+  providers: [
+    TablesRepository,
+    RecordsRepository,
+    ChangesRepository,
+    TablesService,
+    RecordsService,
+    ChangesService,
+    ChangeSetService,
+    TableChangedEvents,
+    RetentionService,
+  ],
+  exports: [ChangeSetService, ChangesService, TablesService, TableChangedEvents, RetentionService],
+})
+export class DynamicDataModule {}

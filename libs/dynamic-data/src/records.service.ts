@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { BadRequestError, decodeCursor, NotFoundError, Page, toPage } from '@tablecast/common';
+import { TransactionRunner } from '@tablecast/database';
+import { ChangeSetService } from './change-set.service';
+import { RecordsRepository } from './records.repository';
+import { TablesService } from './tables.service';
+import { RecordView, toRecordView } from './views';
+
+const MAX_FILTER_LENGTH = 8192;
+
+export interface RecordQuery {
+  limit: number;
+  cursor?: string;
+  filter?: string;
+  includeDeleted: boolean;
+}
+
+@Injectable()
+export class RecordsService {
+  constructor(
+    private readonly tables: TablesService,
+    private readonly records: RecordsRepository,
+    private readonly changeSets: ChangeSetService,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  async list(organizationId: string, solutionId: string, table: string, query: RecordQuery): Promise<Page<RecordView>> {
+    const filter = query.filter === undefined ? undefined : parseFilter(query.filter);
+    const row = await this.tables.require(organizationId, solutionId, table);
+    const afterId = query.cursor ? String(decodeCursor(query.cursor, ['string'])[0]) : undefined;
+    const rows = await this.records.list(row.id, { limit: query.limit, afterId, filter, includeDeleted: query.includeDeleted });
+    return toPage(rows, query.limit, toRecordView, (record) => [record.id]);
+  }
+
+  async get(organizationId: string, solutionId: string, table: string, id: string, includeDeleted: boolean): Promise<RecordView> {
+    const row = await this.tables.require(organizationId, solutionId, table);
+    const record = await this.records.find(row.id, id);
+    if (!record || (record.deleted && !includeDeleted)) throw new NotFoundError(`No record ${JSON.stringify(id)} in this table.`);
+    return toRecordView(record);
+  }
+
+  /** Insert or replace a record's data; `created` when it did not exist (or was deleted). */
+  async put(organizationId: string, solutionId: string, table: string, id: string, data: Record<string, unknown>): Promise<{ record: RecordView; created: boolean }> {
+    const applied = await this.changeSets.applyAndPublish({ organizationId, solutionId, table }, [{ id, op: 'upsert', data }]);
+    const row = await this.tables.require(organizationId, solutionId, table);
+    const record = await this.records.find(row.id, id);
+    return { record: toRecordView(record!), created: applied.outcomes[0] === 'inserted' };
+  }
+
+  /** Tombstones a live record (404 when there is none), producing a delete change. */
+  async delete(organizationId: string, solutionId: string, table: string, id: string): Promise<void> {
+    const applied = await this.transactions.run(async (manager) => {
+      const locked = await this.changeSets.lock(manager, { organizationId, solutionId, table });
+      const record = await this.records.find(locked.id, id, manager);
+      if (!record || record.deleted) throw new NotFoundError(`No record ${JSON.stringify(id)} in this table.`);
+      return this.changeSets.applyToLocked(manager, locked, [{ id, op: 'delete' }]);
+    });
+    this.changeSets.publish([applied]);
+  }
+}
+
+/** `filter` is URL-encoded JSON; a record matches when its data contains it. */
+function parseFilter(text: string): string {
+  const invalid = (message: string) => new BadRequestError(`filter ${message}`, [{ field: 'filter', message: `filter ${message}` }]);
+  if (text.length > MAX_FILTER_LENGTH) throw invalid(`must be at most ${MAX_FILTER_LENGTH} characters`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw invalid('must be URL-encoded JSON, e.g. {"Status":"Active"}');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('must be a JSON object');
+  return text;
+}

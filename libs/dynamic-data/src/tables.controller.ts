@@ -1,0 +1,66 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { RequireScopes } from '@tablecast/auth';
+import { ListQueryDto, Page, UuidParamPipe } from '@tablecast/common';
+import { CreateTableDto, PatchTableDto } from './dto/table.dto';
+import { TableNamePipe } from './params';
+import { TablesService } from './tables.service';
+import { TableView } from './views';
+
+@ApiTags('tables')
+@Controller('tool/organizations/:organizationId/solutions/:solutionId/tables')
+export class TablesController {
+  constructor(private readonly tables: TablesService) {}
+
+  @Get()
+  @RequireScopes('List tables', 'data:read')
+  list(
+    @Param('organizationId', UuidParamPipe) organizationId: string,
+    @Param('solutionId', UuidParamPipe) solutionId: string,
+    @Query() query: ListQueryDto,
+  ): Promise<Page<TableView>> {
+    return this.tables.list(organizationId, solutionId, query.limit, query.cursor);
+  }
+
+  @Post()
+  @RequireScopes('Create a table', 'data:write')
+  create(
+    @Param('organizationId', UuidParamPipe) organizationId: string,
+    @Param('solutionId', UuidParamPipe) solutionId: string,
+    @Body() body: CreateTableDto,
+  ): Promise<TableView> {
+    return this.tables.create(organizationId, solutionId, body.name, body.keyFields ?? null);
+  }
+
+  @Get(':table')
+  @RequireScopes('Get a table: keyFields, rowCount, head', 'data:read')
+  get(
+    @Param('organizationId', UuidParamPipe) organizationId: string,
+    @Param('solutionId', UuidParamPipe) solutionId: string,
+    @Param('table', TableNamePipe) table: string,
+  ): Promise<TableView> {
+    return this.tables.get(organizationId, solutionId, table);
+  }
+
+  @Patch(':table')
+  @RequireScopes('Set a table’s keyFields', 'data:write')
+  patch(
+    @Param('organizationId', UuidParamPipe) organizationId: string,
+    @Param('solutionId', UuidParamPipe) solutionId: string,
+    @Param('table', TableNamePipe) table: string,
+    @Body() body: PatchTableDto,
+  ): Promise<TableView> {
+    return this.tables.setKeyFields(organizationId, solutionId, table, body.keyFields);
+  }
+
+  @Delete(':table')
+  @HttpCode(204)
+  @RequireScopes('Delete a table with its records and changes', 'data:write')
+  delete(
+    @Param('organizationId', UuidParamPipe) organizationId: string,
+    @Param('solutionId', UuidParamPipe) solutionId: string,
+    @Param('table', TableNamePipe) table: string,
+  ): Promise<void> {
+    return this.tables.delete(organizationId, solutionId, table);
+  }
+}
