@@ -9,6 +9,7 @@ import { OpsModule } from '@tablecast/ops';
 import { AuthModule } from '@tablecast/auth';
 import { TenancyModule } from '@tablecast/tenancy';
 import { DynamicDataModule } from '@tablecast/dynamic-data';
+import { AcumaticaModule } from '@tablecast/acumatica';
 
 export interface AppModuleOptions {
   /** The database to use: DATABASE_URL or the embedded one, resolved by the caller. */
@@ -85,6 +86,7 @@ export class AppModule {
         AuthModule,
         TenancyModule,
         DynamicDataModule,
+        AcumaticaModule,
       ],
     };
   }

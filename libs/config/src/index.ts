@@ -1,6 +1,7 @@
 export * from './app.config';
 export * from './auth.config';
 export * from './config.errors';
+export * from './cdc.config';
 export * from './config.module';
 export * from './data.config';
 export * from './database.config';

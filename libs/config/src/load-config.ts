@@ -1,6 +1,7 @@
 import { ConfigError } from './config.errors';
 import { AppConfig, parseAppConfig } from './app.config';
 import { AuthConfig, parseAuthConfig } from './auth.config';
+import { CdcConfig, parseCdcConfig } from './cdc.config';
 import { DataConfig, parseDataConfig } from './data.config';
 import { DatabaseConfig, parseDatabaseConfig } from './database.config';
 import { Env } from './env';
@@ -14,6 +15,7 @@ export interface TablecastConfig {
   region: RegionConfig;
   auth: AuthConfig;
   data: DataConfig;
+  cdc: CdcConfig;
 }
 
 /** Reads and validates every namespace at once; throws a ConfigError naming the first bad variable. */
@@ -26,6 +28,7 @@ export function loadConfig(env: Env = process.env): TablecastConfig {
     region: parseRegionConfig(env, app.port),
     auth: parseAuthConfig(env),
     data: parseDataConfig(env),
+    cdc: parseCdcConfig(env),
   };
 }
 

@@ -1,0 +1,106 @@
+import { isLosslessNumber } from 'lossless-json';
+import { BadRequestError } from '@tablecast/common';
+import { ChangeInput, isTableName } from '@tablecast/dynamic-data';
+import { PushNotification, Row } from './push-notification';
+
+/** A row and where it stood in the notification, for error messages. */
+export interface LocatedRow {
+  row: Row;
+  at: string;
+}
+
+export interface TableRows {
+  inserted: LocatedRow[];
+  deleted: LocatedRow[];
+}
+
+/** Separator between the values of a composite key (`?key=A,B` → "a|b"). */
+export const KEY_SEPARATOR = '|';
+
+const DELETED_FLAGS = new Set(['true', 'True', '1']);
+
+function invalid(field: string, message: string): BadRequestError {
+  return new BadRequestError(`${field}: ${message}`, [{ field, message }]);
+}
+
+function cellText(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (isLosslessNumber(value)) return value.value;
+  return String(value);
+}
+
+/** `_del` is true, 1, "true", "True" or "1": the source row is deleted in Acumatica's database. */
+export function isDeletedFlag(value: unknown): boolean {
+  if (value === true) return true;
+  const text = typeof value === 'string' ? value : isLosslessNumber(value) ? value.value : undefined;
+  return text !== undefined && DELETED_FLAGS.has(text);
+}
+
+/** `?table=` names the table; otherwise each row's `_tab` does. */
+export function routeRows(notification: PushNotification, tableParam: string | undefined): Map<string, TableRows> {
+  const tables = new Map<string, TableRows>();
+  const place = (row: Row, at: string, side: keyof TableRows) => {
+    let table = tableParam;
+    if (table === undefined) {
+      const tab = row._tab;
+      if (tab === undefined || tab === null) {
+        throw invalid(`${at}._tab`, `${at} has no _tab and the URL has no ?table=: name the target table with one of them`);
+      }
+      if (!isTableName(tab)) throw invalid(`${at}._tab`, `${at}._tab ${JSON.stringify(String(tab))} is not a valid table name`);
+      table = tab;
+    }
+    if (!tables.has(table)) tables.set(table, { inserted: [], deleted: [] });
+    tables.get(table)![side].push({ row, at });
+  };
+  notification.inserted.forEach((row, i) => place(row, `Inserted[${i}]`, 'inserted'));
+  notification.deleted.forEach((row, i) => place(row, `Deleted[${i}]`, 'deleted'));
+  return tables;
+}
+
+/**
+ * The record id: the key fields' values joined in order, or the row's first column whose name does
+ * not start with "_". Values are stringified and trimmed (Acumatica pads keys with spaces).
+ */
+export function recordIdOf({ row, at }: LocatedRow, keyFields: string[] | null): string {
+  const fields = keyFields ?? [Object.keys(row).find((column) => !column.startsWith('_'))].filter((f): f is string => f !== undefined);
+  if (fields.length === 0) throw invalid(at, `${at} has no column to take a record id from (every column starts with _)`);
+  return fields
+    .map((field) => {
+      const value = cellText(row[field])?.trim();
+      if (!value) throw invalid(`${at}.${field}`, `${at} has no value for the key field ${field}`);
+      return value;
+    })
+    .join(KEY_SEPARATOR);
+}
+
+/**
+ * Turns one table's rows into a change set. Rows pair by record id, never by position:
+ * Deleted + Inserted → update; Deleted only → delete; Inserted only → upsert; an Inserted row
+ * whose `_del` is set → delete. One change per record (a later row of the same id wins).
+ */
+export function toChangeSet(rows: TableRows, keyFields: string[] | null, timeStamp: bigint | null): ChangeInput[] {
+  const inserted = new Map<string, Row>();
+  const deleted = new Map<string, Row>();
+  for (const located of rows.inserted) inserted.set(recordIdOf(located, keyFields), located.row);
+  for (const located of rows.deleted) deleted.set(recordIdOf(located, keyFields), located.row);
+
+  const changes: ChangeInput[] = [];
+  for (const [id, row] of inserted) {
+    if (isDeletedFlag(row._del)) changes.push({ id, op: 'delete', data: row, sourceTs: timeStamp });
+    else changes.push({ id, op: deleted.has(id) ? 'update' : 'upsert', data: row, sourceTs: timeStamp });
+  }
+  for (const [id, row] of deleted) {
+    if (!inserted.has(id)) changes.push({ id, op: 'delete', data: row, sourceTs: timeStamp });
+  }
+  return changes;
+}
+
+/** `?key=A,B`: 1–8 non-empty column names. */
+export function parseKeyParam(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const fields = value.split(',').map((field) => field.trim());
+  if (fields.length > 8 || fields.some((field) => field.length === 0 || field.length > 200)) {
+    throw invalid('key', 'key must be 1–8 comma-separated column names, e.g. ?key=CompanyID,CustomerID');
+  }
+  return fields;
+}
