@@ -44,7 +44,7 @@ export async function bootTestApp(options: { env?: Env; database?: TestDatabase 
     AppModule.register({ databaseUrl: database.url, env, logDestination: logStream }),
     { bodyParser: false, logger: false, abortOnError: false },
   );
-  configureApp(app);
+  await configureApp(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

@@ -2,7 +2,8 @@ import { ConfigService } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { bodyParsing, createValidationPipe, ProblemDetailsFilter } from '@tablecast/common';
-import { AppConfig, AuthConfig } from '@tablecast/config';
+import { AppConfig, AuthConfig, RedisConfig } from '@tablecast/config';
+import { TablecastIoAdapter } from '@tablecast/realtime';
 import { MetricsService } from '@tablecast/ops';
 import { Logger } from 'nestjs-pino';
 import { Server } from 'node:http';
@@ -12,8 +13,12 @@ export const API_PREFIX = 'v2.0';
 export const RAW_JSON_PATHS = [/\/acumatica\/cdc\/?$/];
 
 /** Everything about the HTTP app that main.ts and the tests must share. */
-export function configureApp(app: NestExpressApplication): void {
+export async function configureApp(app: NestExpressApplication): Promise<void> {
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
+  const sockets = new TablecastIoAdapter(app);
+  const redis = app.get(ConfigService).getOrThrow<RedisConfig>('redis');
+  if (redis.url) await sockets.connectRedis(redis.url);
+  app.useWebSocketAdapter(sockets);
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', app.get(ConfigService).getOrThrow<AuthConfig>('auth').trustProxy);

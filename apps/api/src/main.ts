@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     bufferLogs: true,
     bodyParser: false,
   });
-  configureApp(app);
+  await configureApp(app);
   await app.listen(config.app.port);
 
   const url = `http://localhost:${config.app.port}`;

@@ -64,12 +64,14 @@ export class AccessTokensRepository {
     return rows.length > 0;
   }
 
-  /** Tokens that stopped being usable (revoked or expired) since `since`: for disconnecting sockets. */
-  async findInvalidatedSince(since: Date): Promise<string[]> {
+  /** Of the given token ids, those no longer usable: revoked, expired, or gone with their organization. */
+  async findUnusable(ids: string[]): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM access_tokens
-        WHERE (revoked_at IS NOT NULL AND revoked_at >= $1) OR (expires_at IS NOT NULL AND expires_at >= $1 AND expires_at <= now())`,
-      [since],
+      `SELECT id::text FROM unnest($1::uuid[]) AS given(id)
+        WHERE NOT EXISTS (
+          SELECT 1 FROM access_tokens t
+           WHERE t.id = given.id AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()))`,
+      [ids],
     );
     return rows.map((row) => row.id);
   }

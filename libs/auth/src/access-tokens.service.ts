@@ -70,8 +70,8 @@ export class AccessTokensService {
     this.validator.forgetAll();
   }
 
-  /** Ids of tokens revoked or expired since `since` (for closing their sockets). */
-  invalidatedSince(since: Date): Promise<string[]> {
-    return this.repository.findInvalidatedSince(since);
+  /** Of the given token ids, those revoked, expired or deleted (for closing their sockets). */
+  unusable(ids: string[]): Promise<string[]> {
+    return ids.length ? this.repository.findUnusable(ids) : Promise.resolve([]);
   }
 }

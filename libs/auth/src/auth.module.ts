@@ -20,6 +20,6 @@ import { TokenValidatorService } from './token-validator.service';
     AuthFailureLimiter,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AccessTokensService, OperatorTokenService, TokenValidatorService, BearerAuthenticator],
+  exports: [AccessTokensService, OperatorTokenService, TokenValidatorService, BearerAuthenticator, AuthFailureLimiter],
 })
 export class AuthModule {}

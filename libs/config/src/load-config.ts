@@ -3,6 +3,7 @@ import { AppConfig, parseAppConfig } from './app.config';
 import { AuthConfig, parseAuthConfig } from './auth.config';
 import { CdcConfig, parseCdcConfig } from './cdc.config';
 import { DataConfig, parseDataConfig } from './data.config';
+import { parseRealtimeConfig, RealtimeConfig } from './realtime.config';
 import { DatabaseConfig, parseDatabaseConfig } from './database.config';
 import { Env } from './env';
 import { parseRedisConfig, RedisConfig } from './redis.config';
@@ -16,6 +17,7 @@ export interface TablecastConfig {
   auth: AuthConfig;
   data: DataConfig;
   cdc: CdcConfig;
+  realtime: RealtimeConfig;
 }
 
 /** Reads and validates every namespace at once; throws a ConfigError naming the first bad variable. */
@@ -29,6 +31,7 @@ export function loadConfig(env: Env = process.env): TablecastConfig {
     auth: parseAuthConfig(env),
     data: parseDataConfig(env),
     cdc: parseCdcConfig(env),
+    realtime: parseRealtimeConfig(env),
   };
 }
 

@@ -5,6 +5,9 @@ import { databaseConfig } from '@tablecast/config';
 import { buildDataSourceOptions } from './data-source-options';
 import { TransactionRunner } from './transaction-runner';
 
+/** The URL the app's pool connects to (for clients outside the pool, e.g. a LISTEN connection). */
+export const DATABASE_URL = Symbol('DATABASE_URL');
+
 @Module({})
 export class DatabaseModule {
   /** `url` is resolved by the caller: DATABASE_URL, or the embedded PostgreSQL it started. */
@@ -22,8 +25,8 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [TransactionRunner],
-      exports: [TransactionRunner],
+      providers: [TransactionRunner, { provide: DATABASE_URL, useValue: options.url }],
+      exports: [TransactionRunner, DATABASE_URL],
     };
   }
 }

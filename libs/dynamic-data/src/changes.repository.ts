@@ -32,6 +32,15 @@ export class ChangesRepository {
     return rows[0] && { head: Number(rows[0].head), floor: Number(rows[0].log_floor) };
   }
 
+  async heads(tableIds: string[]): Promise<Map<string, number>> {
+    if (tableIds.length === 0) return new Map();
+    const rows: { id: string; head: string }[] = await this.dataSource.query(
+      'SELECT id::text, head::text FROM data_tables WHERE id = ANY($1::bigint[])',
+      [tableIds],
+    );
+    return new Map(rows.map((row) => [row.id, Number(row.head)]));
+  }
+
   /**
    * Purges the oldest changes before the cutoff, at most `batch` of them, and raises each table's
    * log floor to the highest seq purged. Within a table commit times grow with seq, so what goes is

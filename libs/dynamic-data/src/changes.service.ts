@@ -18,6 +18,11 @@ export class ChangesService {
     return this.read(row.id, since, limit);
   }
 
+  /** Current heads of the given tables (by id). */
+  heads(tableIds: string[]): Promise<Map<string, number>> {
+    return this.changes.heads(tableIds);
+  }
+
   async read(tableId: string, since: number, limit: number, upTo?: number): Promise<ChangesPage> {
     const position = await this.changes.position(tableId);
     const head = position?.head ?? 0;

@@ -1,0 +1,4 @@
+export * from './io.adapter';
+export * from './realtime.module';
+export * from './realtime.types';
+export * from './table-feed.service';

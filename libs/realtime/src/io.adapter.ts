@@ -1,0 +1,42 @@
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createClient } from 'redis';
+import { Server, ServerOptions } from 'socket.io';
+
+/** Largest message a client may send (subscribe/unsubscribe are tiny). */
+export const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
+
+/**
+ * Socket.IO on the API port with small messages, and the Redis adapter when REDIS_URL is set so
+ * that nodes can signal each other through Redis.
+ */
+export class TablecastIoAdapter extends IoAdapter {
+  private readonly logger = new Logger('TablecastIoAdapter');
+  private redisAdapter?: ReturnType<typeof createAdapter>;
+  private readonly redisClients: { quit(): Promise<unknown>; isOpen: boolean }[] = [];
+
+  constructor(app: INestApplicationContext) {
+    super(app);
+  }
+
+  async connectRedis(url: string): Promise<void> {
+    const publisher = createClient({ url });
+    const subscriber = publisher.duplicate();
+    for (const client of [publisher, subscriber]) client.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
+    await Promise.all([publisher.connect(), subscriber.connect()]);
+    this.redisClients.push(publisher, subscriber);
+    this.redisAdapter = createAdapter(publisher, subscriber);
+  }
+
+  createIOServer(port: number, options?: ServerOptions): Server {
+    const server = super.createIOServer(port, { ...options, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES, connectTimeout: 10_000 }) as Server;
+    if (this.redisAdapter) server.adapter(this.redisAdapter);
+    return server;
+  }
+
+  async close(server: Server): Promise<void> {
+    await super.close(server);
+    await Promise.all(this.redisClients.filter((c) => c.isOpen).map((c) => c.quit().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,75 @@
+import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { TableChanged } from '@tablecast/dynamic-data';
+import { Doorbell, isTableChanged } from './doorbell';
+
+const CHANNEL = 'tablecast_table_changed';
+const RECONNECT_MS = 1000;
+
+/** The doorbell through PostgreSQL alone: NOTIFY after commit, one LISTEN connection per node. */
+export class PgNotifyDoorbell implements Doorbell {
+  private readonly logger = new Logger('PgNotifyDoorbell');
+  private client?: Client;
+  private stopped = false;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly url: string,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async start(onRing: (event: TableChanged) => void, onReconnect: () => void): Promise<void> {
+    const connect = async (): Promise<void> => {
+      if (this.stopped) return;
+      const client = new Client({ connectionString: this.url, application_name: 'tablecast-doorbell' });
+      const retry = () => {
+        client.removeAllListeners();
+        client.on('error', () => undefined);
+        void client.end().catch(() => undefined);
+        if (this.client === client) this.client = undefined;
+        if (!this.stopped) this.timer = setTimeout(() => void connect().then(onReconnect), RECONNECT_MS);
+      };
+      client.on('error', (error) => {
+        this.logger.warn(`LISTEN connection lost: ${error.message}; reconnecting`);
+        retry();
+      });
+      client.on('end', () => !this.stopped && retry());
+      client.on('notification', (message) => {
+        try {
+          const event: unknown = JSON.parse(message.payload ?? '');
+          if (isTableChanged(event)) onRing(event);
+        } catch {
+          this.logger.warn('ignored a malformed table-changed notification');
+        }
+      });
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${CHANNEL}`);
+        this.client = client;
+      } catch (error) {
+        this.logger.warn(`cannot LISTEN yet: ${String(error)}`);
+        retry();
+      }
+    };
+    await connect();
+  }
+
+  ring(event: TableChanged): void {
+    this.dataSource
+      .query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)])
+      .catch((error: unknown) => this.logger.warn(`could not ring the doorbell: ${String(error)} (the sweep will deliver)`));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const client = this.client;
+    this.client = undefined;
+    if (client) {
+      client.removeAllListeners();
+      client.on('error', () => undefined);
+      await client.end().catch(() => undefined);
+    }
+  }
+}

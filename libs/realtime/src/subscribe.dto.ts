@@ -1,0 +1,31 @@
+import { plainToInstance, Type } from 'class-transformer';
+import { IsInt, IsOptional, IsUUID, Matches, Min, validateSync } from 'class-validator';
+import { toFieldErrors } from '@tablecast/common';
+import { TABLE_NAME } from '@tablecast/dynamic-data';
+
+export class UnsubscribeDto {
+  @IsUUID('all', { message: 'organizationId must be a UUID' })
+  organizationId: string;
+
+  @IsUUID('all', { message: 'solutionId must be a UUID' })
+  solutionId: string;
+
+  @Matches(TABLE_NAME, { message: 'table must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' })
+  table: string;
+}
+
+export class SubscribeDto extends UnsubscribeDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'since must be a whole number (the last seq the client has)' })
+  @Min(0)
+  since?: number;
+}
+
+/** Validates a socket message; returns the DTO or a message naming the failing fields. */
+export function readMessage<T extends object>(dto: new () => T, body: unknown): T | string {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'the message must be an object';
+  const instance = plainToInstance(dto, body);
+  const errors = toFieldErrors(validateSync(instance, { whitelist: true, forbidNonWhitelisted: true }));
+  return errors.length ? errors.map((e) => e.message).join('; ') : instance;
+}
