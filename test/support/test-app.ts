@@ -7,6 +7,7 @@ import { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { AppModule } from '../../apps/api/src/app.module';
 import { configureApp } from '../../apps/api/src/configure-app';
+import { TablecastExpressAdapter } from '../../apps/api/src/http-adapter';
 
 export const TEST_ADMIN_TOKEN = 'test-operator-token-0123456789abcdefghijklmnop';
 
@@ -42,6 +43,7 @@ export async function bootTestApp(options: { env?: Env; database?: TestDatabase 
   };
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.register({ databaseUrl: database.url, env, logDestination: logStream }),
+    new TablecastExpressAdapter(),
     { bodyParser: false, logger: false, abortOnError: false },
   );
   await configureApp(app);
