@@ -6,10 +6,11 @@ import { AcumaticaRepository } from './acumatica.repository';
 import { CdcController } from './cdc.controller';
 import { CdcService } from './cdc.service';
 import { DeliveriesService } from './deliveries.service';
+import { DeliveryAudit } from './delivery-audit';
 
 @Module({
   imports: [AuthModule, TenancyModule, DynamicDataModule],
   controllers: [CdcController],
-  providers: [AcumaticaRepository, CdcService, DeliveriesService],
+  providers: [AcumaticaRepository, CdcService, DeliveriesService, DeliveryAudit],
 })
 export class AcumaticaModule {}

@@ -59,35 +59,47 @@ export class AcumaticaRepository {
     return rows.length;
   }
 
-  /** Records a delivery and trims the solution's audit to its newest `keep`. */
-  async recordDelivery(delivery: DeliveryRecord, keep: number): Promise<void> {
-    await this.dataSource.query(
-      `WITH added AS (
-         INSERT INTO cdc_deliveries (solution_id, received_at, status, duplicate, company_id, query, notification_id, time_stamp,
+  /** Records deliveries in one statement (skipping solutions deleted meanwhile) and trims each solution's audit to its newest `keep`. */
+  async recordDeliveries(deliveries: DeliveryRecord[], keep: number): Promise<void> {
+    if (deliveries.length === 0) return;
+    const rows = deliveries.map((d, ord) => ({
+      ord,
+      solution_id: d.solutionId,
+      received_at: d.receivedAt.toISOString(),
+      status: d.status,
+      duplicate: d.duplicate,
+      company_id: d.companyId,
+      query: d.query,
+      notification_id: d.notificationId,
+      time_stamp: d.timeStamp,
+      table_param: d.tableParam,
+      rows: d.rows,
+      duration_ms: d.durationMs,
+      receipt: d.receipt ?? null,
+      error: d.error ?? null,
+    }));
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO cdc_deliveries (solution_id, received_at, status, duplicate, company_id, query, notification_id, time_stamp,
                                      table_param, rows, duration_ms, receipt, error)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
-          WHERE EXISTS (SELECT 1 FROM solutions WHERE id = $1)
-         RETURNING id)
-       DELETE FROM cdc_deliveries
-        WHERE solution_id = $1
-          AND id <= (SELECT id FROM cdc_deliveries WHERE solution_id = $1 ORDER BY id DESC OFFSET $14 LIMIT 1)`, // the snapshot excludes the new row: keep - 1 older ones stay
-      [
-        delivery.solutionId,
-        delivery.receivedAt,
-        delivery.status,
-        delivery.duplicate,
-        delivery.companyId,
-        delivery.query,
-        delivery.notificationId,
-        delivery.timeStamp,
-        delivery.tableParam,
-        delivery.rows,
-        delivery.durationMs,
-        delivery.receipt === undefined ? null : JSON.stringify(delivery.receipt),
-        delivery.error === undefined ? null : JSON.stringify(delivery.error),
-        keep - 1,
-      ],
-    );
+         SELECT x.solution_id, x.received_at, x.status, x.duplicate, x.company_id, x.query, x.notification_id, x.time_stamp,
+                x.table_param, x.rows, x.duration_ms, x.receipt, x.error
+           FROM jsonb_to_recordset($1::jsonb) AS x(ord int, solution_id uuid, received_at timestamptz, status int, duplicate boolean,
+                company_id text, query text, notification_id text, time_stamp text, table_param text, rows int, duration_ms int,
+                receipt jsonb, error jsonb)
+          WHERE EXISTS (SELECT 1 FROM solutions s WHERE s.id = x.solution_id)
+          ORDER BY x.ord`, // ids follow arrival order
+        [JSON.stringify(rows)],
+      );
+      await manager.query(
+        `DELETE FROM cdc_deliveries d
+          USING (SELECT s.id AS solution_id,
+                        (SELECT c.id FROM cdc_deliveries c WHERE c.solution_id = s.id ORDER BY c.id DESC OFFSET $2 LIMIT 1) AS cutoff
+                   FROM unnest($1::uuid[]) AS s(id)) t
+          WHERE d.solution_id = t.solution_id AND d.id <= t.cutoff`,
+        [[...new Set(deliveries.map((d) => d.solutionId))], keep],
+      );
+    });
   }
 
   listDeliveries(solutionId: string, limit: number, beforeId?: string): Promise<DeliveryRow[]> {

@@ -9,6 +9,7 @@ import { MetricsService } from '@tablecast/ops';
 import { SolutionsService } from '@tablecast/tenancy';
 import { AcumaticaRepository } from './acumatica.repository';
 import { parseKeyParam, routeRows, TableRows, toChangeSet } from './change-mapping';
+import { DeliveryAudit } from './delivery-audit';
 import { OrganizationQueue } from './organization-queue';
 import { parsePushNotification, PushNotification } from './push-notification';
 
@@ -38,6 +39,7 @@ export class CdcService {
     private readonly transactions: TransactionRunner,
     private readonly repository: AcumaticaRepository,
     private readonly metrics: MetricsService,
+    private readonly audit: DeliveryAudit,
     @Inject(cdcConfig.KEY) private readonly config: ConfigType<typeof cdcConfig>,
     retention: RetentionService,
   ) {
@@ -151,25 +153,20 @@ export class CdcService {
     if (status >= 500) this.logger.error(line);
     else this.logger.log(line);
 
-    this.repository
-      .recordDelivery(
-        {
-          solutionId: request.solutionId,
-          receivedAt,
-          status,
-          duplicate: receipt?.duplicate ?? false,
-          companyId: notification?.companyId ?? null,
-          query: notification?.query ?? null,
-          notificationId: notification?.id ?? null,
-          timeStamp: notification?.timeStamp?.toString() ?? null,
-          tableParam: request.table ?? null,
-          rows,
-          durationMs,
-          receipt,
-          error,
-        },
-        this.config.deliveriesKept,
-      )
-      .catch((failure: unknown) => this.logger.warn(`could not record the delivery: ${String(failure)}`));
+    this.audit.record({
+      solutionId: request.solutionId,
+      receivedAt,
+      status,
+      duplicate: receipt?.duplicate ?? false,
+      companyId: notification?.companyId ?? null,
+      query: notification?.query ?? null,
+      notificationId: notification?.id ?? null,
+      timeStamp: notification?.timeStamp?.toString() ?? null,
+      tableParam: request.table ?? null,
+      rows,
+      durationMs,
+      receipt,
+      error,
+    });
   }
 }

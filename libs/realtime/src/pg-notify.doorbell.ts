@@ -6,6 +6,10 @@ import { Doorbell, isTableChanged } from './doorbell';
 
 const CHANNEL = 'tablecast_table_changed';
 const RECONNECT_MS = 1000;
+/** Rings within this window go out as one NOTIFY (each NOTIFY is a commit of its own). */
+const BATCH_MS = 5;
+/** PostgreSQL's NOTIFY payload limit is 8000 bytes. */
+const MAX_PAYLOAD = 7800;
 
 /** The doorbell through PostgreSQL alone: NOTIFY after commit, one LISTEN connection per node. */
 export class PgNotifyDoorbell implements Doorbell {
@@ -13,6 +17,8 @@ export class PgNotifyDoorbell implements Doorbell {
   private client?: Client;
   private stopped = false;
   private timer?: NodeJS.Timeout;
+  private pending: string[] = [];
+  private flushTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly url: string,
@@ -37,8 +43,8 @@ export class PgNotifyDoorbell implements Doorbell {
       client.on('end', () => !this.stopped && retry());
       client.on('notification', (message) => {
         try {
-          const event: unknown = JSON.parse(message.payload ?? '');
-          if (isTableChanged(event)) onRing(event);
+          const events: unknown = JSON.parse(message.payload ?? '');
+          for (const event of Array.isArray(events) ? events : [events]) if (isTableChanged(event)) onRing(event);
         } catch {
           this.logger.warn('ignored a malformed table-changed notification');
         }
@@ -56,14 +62,31 @@ export class PgNotifyDoorbell implements Doorbell {
   }
 
   ring(event: TableChanged): void {
-    this.dataSource
-      .query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)])
-      .catch((error: unknown) => this.logger.warn(`could not ring the doorbell: ${String(error)} (the sweep will deliver)`));
+    this.pending.push(JSON.stringify(event));
+    this.flushTimer ??= setTimeout(() => this.flush(), BATCH_MS);
+  }
+
+  private flush(): void {
+    this.flushTimer = undefined;
+    const events = this.pending.splice(0, this.pending.length);
+    while (events.length > 0) {
+      const batch: string[] = [];
+      let size = 2;
+      while (events.length > 0 && (batch.length === 0 || size + events[0].length + 1 <= MAX_PAYLOAD)) {
+        size += events[0].length + 1;
+        batch.push(events.shift()!);
+      }
+      this.dataSource
+        .query('SELECT pg_notify($1, $2)', [CHANNEL, `[${batch.join(',')}]`])
+        .catch((error: unknown) => this.logger.warn(`could not ring the doorbell: ${String(error)} (the sweep will deliver)`));
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.flushTimer);
+    this.pending = [];
     const client = this.client;
     this.client = undefined;
     if (client) {
