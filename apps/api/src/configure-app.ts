@@ -4,7 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { bodyParsing, createValidationPipe, ProblemDetailsFilter } from '@tablecast/common';
 import { AppConfig, AuthConfig, RedisConfig } from '@tablecast/config';
 import { TablecastIoAdapter } from '@tablecast/realtime';
-import { MetricsService } from '@tablecast/ops';
+import { MetricsService, ShutdownState } from '@tablecast/ops';
 import { Logger } from 'nestjs-pino';
 import { Server } from 'node:http';
 
@@ -13,7 +13,8 @@ export const API_PREFIX = 'v2.0';
 export const RAW_JSON_PATHS = [/\/acumatica\/cdc\/?$/];
 
 /** Everything about the HTTP app that main.ts and the tests must share. */
-export async function configureApp(app: NestExpressApplication): Promise<void> {
+/** Returns the Socket.IO adapter, so that a shutdown can close the sockets first. */
+export async function configureApp(app: NestExpressApplication): Promise<TablecastIoAdapter> {
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
   const sockets = new TablecastIoAdapter(app);
   const redis = app.get(ConfigService).getOrThrow<RedisConfig>('redis');
@@ -23,6 +24,7 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   app.disable('x-powered-by');
   app.set('trust proxy', app.get(ConfigService).getOrThrow<AuthConfig>('auth').trustProxy);
   app.use(app.get(MetricsService).httpMiddleware());
+  app.use(app.get(ShutdownState).middleware());
   app.use(...bodyParsing({ maxBodyBytes: config.maxBodyBytes, rawJsonPaths: RAW_JSON_PATHS }));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
@@ -44,4 +46,5 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', useGlobalPrefix: false });
+  return sockets;
 }

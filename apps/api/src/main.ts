@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { Server } from 'node:http';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfigOrExit } from '@tablecast/config';
+import { ShutdownState } from '@tablecast/ops';
 import { EmbeddedPostgres, runMigrations, startEmbeddedPostgres } from '@tablecast/database';
 import { AppModule } from './app.module';
 import { configureApp } from './configure-app';
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
     bufferLogs: true,
     bodyParser: false,
   });
-  await configureApp(app);
+  const sockets = await configureApp(app);
   await app.listen(config.app.port);
 
   const url = `http://localhost:${config.app.port}`;
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`${signal}: finishing in-flight requests, then stopping`);
     const force = setTimeout(() => process.exit(1), config.app.shutdownTimeoutMs + 5_000).unref();
+    app.get(ShutdownState).begin();
+    sockets.disconnectAll();
     await drainHttp(app.getHttpServer() as Server, config.app.shutdownTimeoutMs);
     await app.close(); // sockets, then the database pool
     await embedded?.stop();

@@ -47,7 +47,7 @@ export class DeliveriesService {
 
   async list(organizationId: string, solutionId: string, limit: number, cursor?: string): Promise<Page<DeliveryView>> {
     await this.solutions.assertExists(organizationId, solutionId);
-    const before = cursor ? String(decodeCursor(cursor, ['string'])[0]) : undefined;
+    const before = cursor ? String(decodeCursor(cursor, ['digits'])[0]) : undefined;
     const rows = await this.repository.listDeliveries(solutionId, limit, before);
     return toPage(rows, limit, toView, (row) => [row.id]);
   }

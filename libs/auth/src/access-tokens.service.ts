@@ -60,7 +60,7 @@ export class AccessTokensService {
   }
 
   async list(organizationId: string, limit: number, cursor?: string): Promise<Page<AccessTokenView>> {
-    const after = cursor ? decodeCursor(cursor, ['string', 'string']) : undefined;
+    const after = cursor ? decodeCursor(cursor, ['digits', 'uuid']) : undefined;
     const rows = await this.repository.list(organizationId, limit, after && { createdUs: String(after[0]), id: String(after[1]) });
     return toPage(rows, limit, toView, (row) => [row.created_us, row.id]);
   }

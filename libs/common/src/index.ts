@@ -3,6 +3,7 @@ export * from './errors/problem';
 export * from './errors/problem-details.filter';
 export * from './errors/validation';
 export * from './http/body-parsing';
+export * from './http/storable-json';
 export * from './pagination';
 export * from './public.decorator';
 export * from './uuid-param.pipe';

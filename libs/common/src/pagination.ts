@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { BadRequestError } from './errors/domain.errors';
+import { textProblem } from './http/storable-json';
 
 export const MAX_PAGE_SIZE = 1000;
 
@@ -27,14 +28,35 @@ export interface Page<T> {
 }
 
 type CursorValue = string | number;
+/**
+ * What a cursor position holds: `string` (any text PostgreSQL can take), `number` (a safe
+ * integer), `digits` (a non-negative bigint as a string, at most 18 digits: microseconds since
+ * 1970 or an identity) or `uuid`.
+ */
+export type CursorKind = 'string' | 'number' | 'digits' | 'uuid';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function isKind(value: unknown, kind: CursorKind): boolean {
+  switch (kind) {
+    case 'number':
+      return typeof value === 'number' && Number.isSafeInteger(value);
+    case 'string':
+      return typeof value === 'string' && textProblem(value) === undefined;
+    case 'digits':
+      return typeof value === 'string' && /^\d{1,18}$/.test(value);
+    case 'uuid':
+      return typeof value === 'string' && UUID.test(value);
+  }
+}
 
 /** Cursors are the sort key of the last item seen, opaque to clients. */
 export function encodeCursor(values: CursorValue[]): string {
   return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
 }
 
-/** Decodes a cursor made by encodeCursor with the given shape; anything else is a 400. */
-export function decodeCursor(cursor: string, shape: ('string' | 'number')[]): CursorValue[] {
+/** Decodes a cursor made by encodeCursor with the given shape; anything else (including values the query could not bind) is a 400. */
+export function decodeCursor(cursor: string, shape: CursorKind[]): CursorValue[] {
   const invalid = new BadRequestError('cursor is invalid: pass the nextCursor of a previous page unchanged', [
     { field: 'cursor', message: 'cursor is invalid' },
   ]);
@@ -47,7 +69,7 @@ export function decodeCursor(cursor: string, shape: ('string' | 'number')[]): Cu
   }
   if (!Array.isArray(values) || values.length !== shape.length) throw invalid;
   values.forEach((value, i) => {
-    if (typeof value !== shape[i] || (typeof value === 'number' && !Number.isSafeInteger(value))) throw invalid;
+    if (!isKind(value, shape[i])) throw invalid;
   });
   return values as CursorValue[];
 }

@@ -11,6 +11,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       return true;
     }
   }
+  // TypeORM gives up on a transaction whose connection died under it.
+  if (error.name === 'QueryRunnerProviderAlreadyReleasedError' || error.name === 'QueryRunnerAlreadyReleasedError') return true;
   const message = error.message;
   return (
     /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED|Connection is not established|terminating connection due to administrator command|the database system is (starting up|shutting down)|Cannot use a pool after calling end/i.test(

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@tablecast/common';
 import { DataSource } from 'typeorm';
+import { ShutdownState } from './shutdown-state';
 
 const READINESS_TIMEOUT_MS = 2000;
 
@@ -9,7 +10,10 @@ const READINESS_TIMEOUT_MS = 2000;
 @Public()
 @Controller()
 export class HealthController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly shutdown: ShutdownState,
+  ) {}
 
   @Get('healthz')
   @HttpCode(200)
@@ -22,6 +26,7 @@ export class HealthController {
   @ApiOkResponse({ description: 'The database answers.' })
   @ApiServiceUnavailableResponse({ description: 'The database does not answer.' })
   async readyz(): Promise<{ status: 'ok'; database: 'up' }> {
+    if (this.shutdown.draining) throw new ServiceUnavailableException('This instance is shutting down.');
     try {
       await withTimeout(this.dataSource.query('SELECT 1'), READINESS_TIMEOUT_MS);
       return { status: 'ok', database: 'up' };

@@ -1,2 +1,3 @@
 export * from './metrics.service';
 export * from './ops.module';
+export * from './shutdown-state';

@@ -15,6 +15,7 @@ export class TablecastIoAdapter extends IoAdapter {
   private readonly logger = new Logger('TablecastIoAdapter');
   private redisAdapter?: ReturnType<typeof createAdapter>;
   private readonly redisClients: { quit(): Promise<unknown>; isOpen: boolean }[] = [];
+  private readonly servers: Server[] = [];
 
   constructor(app: INestApplicationContext) {
     super(app);
@@ -32,7 +33,13 @@ export class TablecastIoAdapter extends IoAdapter {
   createIOServer(port: number, options?: ServerOptions): Server {
     const server = super.createIOServer(port, { ...options, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES, connectTimeout: 10_000 }) as Server;
     if (this.redisAdapter) server.adapter(this.redisAdapter);
+    this.servers.push(server);
     return server;
+  }
+
+  /** Disconnects every client of this node (they reconnect to another instance and resubscribe). */
+  disconnectAll(): void {
+    for (const server of this.servers) for (const namespace of server._nsps.values()) namespace.disconnectSockets(true);
   }
 
   async close(server: Server): Promise<void> {

@@ -49,7 +49,7 @@ export class OrganizationsService {
   }
 
   async list(limit: number, cursor?: string): Promise<Page<OrganizationView>> {
-    const after = cursor ? decodeCursor(cursor, ['string', 'string']) : undefined;
+    const after = cursor ? decodeCursor(cursor, ['digits', 'uuid']) : undefined;
     const rows = await this.repository.list(limit, after && { createdUs: String(after[0]), id: String(after[1]) });
     return toPage(rows, limit, toView, (row) => [row.created_us, row.id]);
   }

@@ -54,7 +54,7 @@ export class SolutionsService {
 
   async list(organizationId: string, limit: number, cursor?: string): Promise<Page<SolutionView>> {
     await this.organizations.assertExists(organizationId);
-    const after = cursor ? decodeCursor(cursor, ['string', 'string']) : undefined;
+    const after = cursor ? decodeCursor(cursor, ['digits', 'uuid']) : undefined;
     const rows = await this.repository.list(organizationId, limit, after && { createdUs: String(after[0]), id: String(after[1]) });
     return toPage(rows, limit, (row) => this.toView(row), (row) => [row.created_us, row.id]);
   }

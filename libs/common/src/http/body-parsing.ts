@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
-import { DomainError } from '../errors/domain.errors';
+import { BadRequestError, DomainError } from '../errors/domain.errors';
 import { sendProblem } from '../errors/problem-details.filter';
+import { findUnstorable } from './storable-json';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
@@ -13,7 +14,9 @@ export interface BodyParsingOptions {
 
 /**
  * Request body handling for the whole app: 415 for a body that is not JSON, 413 as soon as a body
- * exceeds the limit (declared or streamed, without buffering it whole), 400 for malformed JSON.
+ * exceeds the limit (declared or streamed, without buffering it whole), 400 for malformed JSON and
+ * for JSON that cannot be stored or validated safely (NUL or unpaired surrogates in strings,
+ * numbers beyond double range, nesting deeper than MAX_JSON_DEPTH).
  */
 export function bodyParsing(options: BodyParsingOptions): (RequestHandler | express.ErrorRequestHandler)[] {
   const logger = new Logger('BodyParsing');
@@ -30,7 +33,14 @@ export function bodyParsing(options: BodyParsingOptions): (RequestHandler | expr
   };
   const parse: RequestHandler = (req, res, next) => {
     const raw = options.rawJsonPaths.some((pattern) => pattern.test(req.path));
-    (raw ? text : json)(req, res, next);
+    if (raw) return text(req, res, next);
+    json(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      const problem = findUnstorable(req.body);
+      if (!problem) return next();
+      const field = problem.path || 'body';
+      next(new BadRequestError(`Invalid request: ${field} ${problem.message}`, [{ field, message: `${field} ${problem.message}` }]));
+    });
   };
   const onError = (error: unknown, _req: Request, res: Response, _next: NextFunction): void => {
     sendProblem(res, error, logger);
