@@ -1,6 +1,6 @@
 import { isLosslessNumber } from 'lossless-json';
 import { BadRequestError } from '@tablecast/common';
-import { ChangeInput, isTableName } from '@tablecast/dynamic-data';
+import { ChangeInput, isTableName, recordIdProblem } from '@tablecast/dynamic-data';
 import { PushNotification, Row } from './push-notification';
 
 /** A row and where it stood in the notification, for error messages. */
@@ -64,13 +64,16 @@ export function routeRows(notification: PushNotification, tableParam: string | u
 export function recordIdOf({ row, at }: LocatedRow, keyFields: string[] | null): string {
   const fields = keyFields ?? [Object.keys(row).find((column) => !column.startsWith('_'))].filter((f): f is string => f !== undefined);
   if (fields.length === 0) throw invalid(at, `${at} has no column to take a record id from (every column starts with _)`);
-  return fields
+  const id = fields
     .map((field) => {
       const value = cellText(row[field])?.trim();
       if (!value) throw invalid(`${at}.${field}`, `${at} has no value for the key field ${field}`);
       return value;
     })
     .join(KEY_SEPARATOR);
+  const problem = recordIdProblem(id);
+  if (problem) throw invalid(`${at}.${fields.join(',')}`, `${at}: the record ${problem}`);
+  return id;
 }
 
 /**
@@ -99,7 +102,7 @@ export function toChangeSet(rows: TableRows, keyFields: string[] | null, timeSta
 export function parseKeyParam(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   const fields = value.split(',').map((field) => field.trim());
-  if (fields.length > 8 || fields.some((field) => field.length === 0 || field.length > 200)) {
+  if (fields.length > 8 || fields.some((field) => field.length === 0 || field.length > 200 || field.includes('\u0000'))) {
     throw invalid('key', 'key must be 1–8 comma-separated column names, e.g. ?key=CompanyID,CustomerID');
   }
   return fields;

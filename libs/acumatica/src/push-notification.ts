@@ -1,5 +1,5 @@
 import { isLosslessNumber, LosslessNumber, parse } from 'lossless-json';
-import { BadRequestError, toFieldErrors } from '@tablecast/common';
+import { BadRequestError, isStorableNumeric, textProblem, toFieldErrors } from '@tablecast/common';
 import { IsArray, IsOptional, IsString, Validate, validateSync, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 
 /** A row of the Generic Inquiry: flat, column → scalar (numbers kept exactly as sent). */
@@ -84,9 +84,14 @@ function readRows(value: unknown, field: 'Inserted' | 'Deleted'): Row[] {
     for (const [column, cell] of Object.entries(row)) {
       if (FORBIDDEN_COLUMNS.has(column)) throw invalid(`${at}.${column}`, `${at} has a column named ${JSON.stringify(column)}, which is not allowed`);
       if (column.length === 0 || column.length > MAX_COLUMN_NAME) throw invalid(at, `${at} has a column name of ${column.length} characters (1–${MAX_COLUMN_NAME} allowed)`);
+      const columnProblem = textProblem(column);
+      if (columnProblem) throw invalid(at, `${at} has a column name (${JSON.stringify(column)}) that ${columnProblem}`);
       if (cell !== null && typeof cell === 'object' && !isLosslessNumber(cell)) {
         throw invalid(`${at}.${column}`, `${at}.${column} must be a scalar (rows are flat)`);
       }
+      // Rows are stored as sent, in jsonb: what it cannot hold is refused here, naming the field.
+      const cellProblem = typeof cell === 'string' ? textProblem(cell) : isLosslessNumber(cell) && !isStorableNumeric(cell.value) ? 'is a number beyond what can be stored' : undefined;
+      if (cellProblem) throw invalid(`${at}.${column}`, `${at}.${column} ${cellProblem}`);
     }
   });
   return value as Row[];

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, decodeCursor, NotFoundError, Page, toPage } from '@tablecast/common';
+import { BadRequestError, decodeCursor, findUnstorable, NotFoundError, Page, toPage } from '@tablecast/common';
 import { TransactionRunner } from '@tablecast/database';
 import { ChangeSetService } from './change-set.service';
 import { RecordsRepository } from './records.repository';
@@ -70,5 +70,7 @@ function parseFilter(text: string): string {
     throw invalid('must be URL-encoded JSON, e.g. {"Status":"Active"}');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('must be a JSON object');
+  const problem = findUnstorable(parsed);
+  if (problem) throw invalid(`${problem.path ? `at ${problem.path} ` : ''}${problem.message}`);
   return text;
 }

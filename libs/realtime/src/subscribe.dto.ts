@@ -25,7 +25,13 @@ export class SubscribeDto extends UnsubscribeDto {
 /** Validates a socket message; returns the DTO or a message naming the failing fields. */
 export function readMessage<T extends object>(dto: new () => T, body: unknown): T | string {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'the message must be an object';
-  const instance = plainToInstance(dto, body);
+  let instance: T;
+  try {
+    instance = plainToInstance(dto, body);
+  } catch {
+    // class-transformer converts with plain JavaScript, which throws on values like {"toString": "x"}.
+    return 'the message has values that cannot be converted to the expected types';
+  }
   const errors = toFieldErrors(validateSync(instance, { whitelist: true, forbidNonWhitelisted: true }));
   return errors.length ? errors.map((e) => e.message).join('; ') : instance;
 }

@@ -111,6 +111,7 @@ export class TableChangeGateway implements OnGatewayInit, OnGatewayConnection, O
     try {
       // A table that does not exist yet may be watched: a later notification may create it.
       const row = await this.tables.find(organizationId, solutionId, table);
+      if (!socket.connected) return ackError('bad_request', 'The connection closed.'); // it left while we looked
       const head = Number(row?.head ?? 0);
       const floor = Number(row?.log_floor ?? 0);
       const reset = since !== undefined && (since < floor || since > head);

@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { BadRequestError, FieldError } from './domain.errors';
 
 /** Flattens nested class-validator errors into `{field: "a.b[0].c", message}` entries. */
@@ -10,8 +10,29 @@ export function toFieldErrors(errors: ValidationError[], parent = ''): FieldErro
   });
 }
 
+/**
+ * class-transformer converts values with plain JavaScript (`new Date(value)`, `Number(value)`),
+ * which throws a TypeError on hostile objects such as `{"toString": "x"}`. That is bad input (400),
+ * not a failure of ours (500).
+ */
+class InputValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (error instanceof TypeError || error instanceof RangeError) {
+        const field = metadata.type;
+        throw new BadRequestError(`Invalid request: the ${field} has values that cannot be converted to the expected types`, [
+          { field, message: `${field} has values that cannot be converted to the expected types` },
+        ]);
+      }
+      throw error;
+    }
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new InputValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

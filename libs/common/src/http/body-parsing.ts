@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
+import contentType from 'content-type';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
-import { BadRequestError, DomainError } from '../errors/domain.errors';
+import getRawBody from 'raw-body';
+import { BadRequestError, DomainError, PayloadTooLargeError } from '../errors/domain.errors';
 import { sendProblem } from '../errors/problem-details.filter';
-import { findUnstorable } from './storable-json';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
@@ -12,38 +13,68 @@ export interface BodyParsingOptions {
   rawJsonPaths: RegExp[];
 }
 
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+/** Only UTF-8 (JSON's encoding); anything else is 415. */
+function charsetOf(req: Request): string {
+  const charset = contentType.parse(req).parameters.charset?.toLowerCase() ?? 'utf-8';
+  if (charset !== 'utf-8' && charset !== 'utf8') throw new DomainError('unsupported_media_type', `The body must be UTF-8, not ${charset}.`);
+  return 'utf-8';
+}
+
 /**
- * Request body handling for the whole app: 415 for a body that is not JSON, 413 as soon as a body
- * exceeds the limit (declared or streamed, without buffering it whole), 400 for malformed JSON and
- * for JSON that cannot be stored or validated safely (NUL or unpaired surrogates in strings,
- * numbers beyond double range, nesting deeper than MAX_JSON_DEPTH).
+ * Request bodies for the whole app: 415 for a body that is not JSON, 413 as soon as a body is
+ * known to exceed the limit — from its Content-Length before reading it, or while it streams in —
+ * without buffering or even draining the rest, 400 for malformed JSON.
  */
 export function bodyParsing(options: BodyParsingOptions): (RequestHandler | express.ErrorRequestHandler)[] {
   const logger = new Logger('BodyParsing');
-  const json = express.json({ limit: options.maxBodyBytes, type: JSON_TYPES, strict: true });
-  const text = express.text({ limit: options.maxBodyBytes, type: JSON_TYPES, defaultCharset: 'utf-8' });
+  const tooLarge = () => new PayloadTooLargeError(`The body is larger than the limit of ${options.maxBodyBytes} bytes.`);
 
-  const requireJson: RequestHandler = (req, _res, next) => {
-    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-    if (hasBody && !req.is(JSON_TYPES)) {
-      next(new DomainError('unsupported_media_type', 'The body must be JSON (Content-Type: application/json).'));
-      return;
+  const read: RequestHandler = (req, res, next) => {
+    if (!hasBody(req)) return next();
+    if (!req.is(JSON_TYPES)) return next(new DomainError('unsupported_media_type', 'The body must be JSON (Content-Type: application/json).'));
+    let encoding: string;
+    try {
+      encoding = charsetOf(req);
+    } catch (error) {
+      return next(error);
     }
-    next();
-  };
-  const parse: RequestHandler = (req, res, next) => {
-    const raw = options.rawJsonPaths.some((pattern) => pattern.test(req.path));
-    if (raw) return text(req, res, next);
-    json(req, res, (error?: unknown) => {
-      if (error) return next(error);
-      const problem = findUnstorable(req.body);
-      if (!problem) return next();
-      const field = problem.path || 'body';
-      next(new BadRequestError(`Invalid request: ${field} ${problem.message}`, [{ field, message: `${field} ${problem.message}` }]));
+    const declared = Number(req.headers['content-length']);
+    if (declared > options.maxBodyBytes) return refuse(req, res, tooLarge());
+    getRawBody(req, { limit: options.maxBodyBytes, length: Number.isFinite(declared) ? declared : undefined, encoding }, (error, text) => {
+      if (error) {
+        const type = (error as { type?: string }).type;
+        if (type === 'entity.too.large') return refuse(req, res, tooLarge());
+        return next(new BadRequestError('The body could not be read completely.'));
+      }
+      if (options.rawJsonPaths.some((pattern) => pattern.test(req.path))) {
+        req.body = text;
+        return next();
+      }
+      if (!/^[\s\uFEFF]*[[{]/.test(text)) return next(new BadRequestError('The body must be a JSON object or array.'));
+      try {
+        req.body = JSON.parse(text);
+      } catch {
+        return next(new BadRequestError('The body is not valid JSON.'));
+      }
+      next();
     });
   };
+
+  /** Answers at once and closes the connection: the rest of an oversized body is never read. */
+  function refuse(req: Request, res: Response, error: DomainError): void {
+    req.unpipe();
+    req.pause();
+    res.setHeader('Connection', 'close');
+    res.once('finish', () => setTimeout(() => req.socket.destroy(), 50).unref());
+    sendProblem(res, error, logger);
+  }
+
   const onError = (error: unknown, _req: Request, res: Response, _next: NextFunction): void => {
     sendProblem(res, error, logger);
   };
-  return [requireJson, parse, onError];
+  return [read, onError];
 }
