@@ -26,7 +26,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Accepts a caller's x-request-id when it is sane, otherwise makes one; echoes it on the response. */
 function requestId(req: IncomingMessage, res: ServerResponse): string {
   const incoming = req.headers['x-request-id'];
-  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  // A caller's id is echoed and logged: refuse one that looks like a token pasted into the wrong header.
+  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) && !/^tc[ap]_/.test(incoming) ? incoming : randomUUID();
   res.setHeader('x-request-id', id);
   return id;
 }

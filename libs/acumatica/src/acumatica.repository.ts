@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { toStorableText } from '@tablecast/common';
 
 export interface DeliveryRecord {
   solutionId: string;
@@ -89,7 +90,9 @@ export class AcumaticaRepository {
                 receipt jsonb, error jsonb)
           WHERE EXISTS (SELECT 1 FROM solutions s WHERE s.id = x.solution_id)
           ORDER BY x.ord`, // ids follow arrival order
-        [JSON.stringify(rows)],
+        // What a sender put in CompanyId, Query, Id or ?table= is recorded as received, except what jsonb
+        // cannot hold: one such delivery must not make the whole batch (other tenants' entries too) fail.
+        [JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'string' ? toStorableText(value) : value))],
       );
       await manager.query(
         `DELETE FROM cdc_deliveries d

@@ -4,6 +4,7 @@ import express, { NextFunction, Request, RequestHandler, Response } from 'expres
 import getRawBody from 'raw-body';
 import { BadRequestError, DomainError, PayloadTooLargeError } from '../errors/domain.errors';
 import { sendProblem } from '../errors/problem-details.filter';
+import { findUnstorable } from './storable-json';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
@@ -27,7 +28,9 @@ function charsetOf(req: Request): string {
 /**
  * Request bodies for the whole app: 415 for a body that is not JSON, 413 as soon as a body is
  * known to exceed the limit — from its Content-Length before reading it, or while it streams in —
- * without buffering or even draining the rest, 400 for malformed JSON.
+ * without buffering or even draining the rest, 400 for malformed JSON and for JSON that cannot be
+ * stored or validated safely (NUL or unpaired surrogates in strings, numbers beyond double range,
+ * nesting deeper than MAX_JSON_DEPTH).
  */
 export function bodyParsing(options: BodyParsingOptions): (RequestHandler | express.ErrorRequestHandler)[] {
   const logger = new Logger('BodyParsing');
@@ -59,6 +62,12 @@ export function bodyParsing(options: BodyParsingOptions): (RequestHandler | expr
         req.body = JSON.parse(text);
       } catch {
         return next(new BadRequestError('The body is not valid JSON.'));
+      }
+      // JSON that parses but that PostgreSQL could not store, or too deep for recursive validators: 400, not 500.
+      const problem = findUnstorable(req.body);
+      if (problem) {
+        const field = problem.path || 'body';
+        return next(new BadRequestError(`Invalid request: ${field} ${problem.message}`, [{ field, message: `${field} ${problem.message}` }]));
       }
       next();
     });

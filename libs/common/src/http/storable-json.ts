@@ -20,6 +20,11 @@ export function textProblem(text: string): string | undefined {
   return undefined;
 }
 
+/** The text with U+0000 and unpaired surrogates replaced by U+FFFD, for recording what was received (audits, logs). */
+export function toStorableText(text: string): string {
+  return text.replaceAll('\u0000', '\ufffd').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd');
+}
+
 /** True when a JSON number literal fits PostgreSQL's `numeric` (what jsonb stores numbers as). */
 export function isStorableNumeric(literal: string): boolean {
   const match = NUMBER.exec(literal);
@@ -32,6 +37,20 @@ export function isStorableNumeric(literal: string): boolean {
   const firstNonZero = digits.search(/[1-9]/);
   if (firstNonZero === -1) return true; // zero
   return int.length + exponent - firstNonZero <= NUMERIC_MAX_INTEGER_DIGITS;
+}
+
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+
+/**
+ * The first number literal of a (valid) JSON text that PostgreSQL's numeric cannot hold, for JSON
+ * handed to PostgreSQL as text: JSON.parse turns such literals into Infinity or 0, so they are only
+ * visible in the text. Strings are skipped.
+ */
+export function unstorableNumberLiteral(json: string): string | undefined {
+  for (const [token] of json.matchAll(JSON_TOKEN)) {
+    if (!token.startsWith('"') && !isStorableNumeric(token)) return token;
+  }
+  return undefined;
 }
 
 export interface JsonProblem {

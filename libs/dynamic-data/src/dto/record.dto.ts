@@ -1,8 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { BadRequestError, ListQueryDto, MAX_PAGE_SIZE } from '@tablecast/common';
+import { BadRequestError, ListQueryDto } from '@tablecast/common';
 
 /** Documentation only: the body is checked by PutRecordBodyPipe (see there why). */
 export class PutRecordDto {
@@ -41,19 +41,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 const toBoolean = ({ value }: { value: unknown }): unknown => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value);
 
-export class RecordsQueryDto extends ListQueryDto {
-  @ApiPropertyOptional({ description: 'URL-encoded JSON object; records whose data contains it (JSONB @>)' })
-  @IsOptional()
-  @IsString()
-  filter?: string;
-
-  @ApiPropertyOptional({ default: false })
-  @IsOptional()
-  @Transform(toBoolean)
-  @IsBoolean({ message: 'includeDeleted must be true or false' })
-  includeDeleted: boolean = false;
-}
-
 export class RecordQueryDto {
   @ApiPropertyOptional({ default: false })
   @IsOptional()
@@ -62,7 +49,14 @@ export class RecordQueryDto {
   includeDeleted: boolean = false;
 }
 
-export class ChangesQueryDto {
+export class RecordsQueryDto extends IntersectionType(ListQueryDto, RecordQueryDto) {
+  @ApiPropertyOptional({ description: 'URL-encoded JSON object; records whose data contains it (JSONB @>)' })
+  @IsOptional()
+  @IsString()
+  filter?: string;
+}
+
+export class ChangesQueryDto extends PickType(ListQueryDto, ['limit'] as const) {
   @ApiPropertyOptional({ default: 0, description: 'Return changes with seq greater than this' })
   @IsOptional()
   @Type(() => Number)
@@ -70,12 +64,4 @@ export class ChangesQueryDto {
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
   since: number = 0;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit: number = 100;
 }
