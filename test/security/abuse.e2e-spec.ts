@@ -58,6 +58,17 @@ describe('abuse', () => {
     expect((await s.http.get(`${s.solutionPath}/tables/slow`)).status).toBe(404);
   });
 
+  it('answers oversized request lines and unparseable HTTP with problem+json', async () => {
+    const long = await fetch(`${t.url}/healthz?pad=${'x'.repeat(20_000)}`);
+    expect(long.status).toBe(431);
+    expect(long.headers.get('content-type')).toBe('application/problem+json');
+    expect(((await long.json()) as { status: number }).status).toBe(431);
+    const socket = tcpConnect(host);
+    const closed = closedWithin(socket, 5000);
+    socket.write('NOT HTTP AT ALL\r\n\r\n');
+    expect(await closed).toMatch(/^HTTP\/1\.1 400 [\s\S]*application\/problem\+json/);
+  });
+
   it('answers 413 to a declared oversized body before it is sent', async () => {
     const socket = tcpConnect(host);
     const closed = closedWithin(socket, 5000);

@@ -7,6 +7,7 @@ import { TablecastIoAdapter } from '@tablecast/realtime';
 import { MetricsService, ShutdownState } from '@tablecast/ops';
 import { Logger } from 'nestjs-pino';
 import { Server } from 'node:http';
+import { answerClientErrors } from './client-errors';
 
 export const API_PREFIX = 'v2.0';
 /** Routes that parse their JSON themselves, losslessly (Acumatica's TimeStamp exceeds 2^53). */
@@ -35,6 +36,7 @@ export async function configureApp(app: NestExpressApplication): Promise<Tableca
   server.requestTimeout = config.requestTimeoutMs;
   server.headersTimeout = Math.min(config.requestTimeoutMs, 15_000);
   server.keepAliveTimeout = 5_000;
+  answerClientErrors(server);
 
   const document = SwaggerModule.createDocument(
     app,
