@@ -68,12 +68,6 @@ export class ChangeSetService {
     const outcomes = rows.map((row) => row.outcome);
     const seqs = rows.map((row) => (row.seq === null ? null : Number(row.seq)));
     const added = seqs.filter((seq) => seq !== null).length;
-    const rowCountDelta = rows.reduce((delta, row) => {
-      if ((row.outcome === 'inserted' || row.outcome === 'updated') && !row.was_live) return delta + 1;
-      if (row.outcome === 'deleted' && row.was_live) return delta - 1;
-      return delta;
-    }, 0);
-    if (added > 0) await this.tables.advanceHead(manager, table.id, added, rowCountDelta);
     const from = Number(table.head) + 1;
     const head = Number(table.head) + added;
     return {

@@ -20,7 +20,8 @@ export interface AppliedRow {
 /**
  * Applies a whole change set in one statement: classify every change against the stored record
  * (stale / unchanged / inserted / updated / deleted), number the effective ones head+1…, upsert
- * records, append the change log, and remember newer source stamps of unchanged rows.
+ * records, append the change log, raise the table's head and row count, and remember newer source
+ * stamps of unchanged rows. The caller holds the table's lock, so $3 is the current head.
  * $1 table id, $2 encoded change set, $3 current head, $4 commit time.
  */
 const APPLY_CHANGE_SET = `
@@ -63,6 +64,16 @@ logged AS (
          CASE n.outcome WHEN 'inserted' THEN 'insert' WHEN 'updated' THEN 'update' ELSE 'delete' END,
          n.id, CASE WHEN n.outcome = 'deleted' THEN NULL ELSE n.data END, $4
     FROM numbered n
+),
+bumped AS (
+  UPDATE data_tables
+     SET head = head + (SELECT count(*) FROM numbered),
+         row_count = row_count + (SELECT COALESCE(sum(CASE WHEN c.outcome IN ('inserted', 'updated') AND NOT c.was_live THEN 1
+                                                          WHEN c.outcome = 'deleted' AND c.was_live THEN -1
+                                                          ELSE 0 END), 0)
+                                    FROM classified c),
+         updated_at = $4
+   WHERE id = $1 AND EXISTS (SELECT 1 FROM numbered)
 ),
 restamped AS (
   UPDATE records r SET source_ts = c.ts

@@ -75,27 +75,22 @@ export class TablesRepository {
     name: string,
     create?: { keyFields: string[] | null },
   ): Promise<LockedTable | undefined> {
-    if (create) {
+    const lock = (): Promise<LockedTable[]> =>
+      manager.query(
+        `SELECT ${COLUMNS}, clock_timestamp() AS now FROM data_tables t JOIN solutions s ON s.id = t.solution_id
+          WHERE t.solution_id = $1 AND t.name = $2 FOR UPDATE OF t`,
+        [solutionId, name],
+      );
+    let rows = await lock();
+    if (rows.length === 0 && create) {
+      // First write to a new table: create it (a concurrent creator makes this a no-op), then lock it.
       await manager.query(
         `INSERT INTO data_tables (solution_id, name, key_fields) VALUES ($1, $2, $3)
          ON CONFLICT ON CONSTRAINT uq_data_tables_solution_name DO NOTHING`,
         [solutionId, name, create.keyFields],
       );
+      rows = await lock();
     }
-    const rows: LockedTable[] = await manager.query(
-      `SELECT ${COLUMNS}, clock_timestamp() AS now FROM data_tables t JOIN solutions s ON s.id = t.solution_id
-        WHERE t.solution_id = $1 AND t.name = $2 FOR UPDATE OF t`,
-      [solutionId, name],
-    );
     return rows[0];
-  }
-
-  async advanceHead(manager: EntityManager, id: string, added: number, rowCountDelta: number): Promise<void> {
-    await manager.query('UPDATE data_tables SET head = head + $2, row_count = row_count + $3, updated_at = $4 WHERE id = $1', [
-      id,
-      added,
-      rowCountDelta,
-      new Date(),
-    ]);
   }
 }
