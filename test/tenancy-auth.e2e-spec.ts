@@ -171,8 +171,8 @@ describe('organizations, solutions and tokens', () => {
       expect((await expiring.get(`/tool/organizations/${a.org.id}/solutions`)).status).toBe(401);
     });
 
-    it('refuses a revoked token on this instance at once and on another instance within 5 s', async () => {
-      const other = await bootTestApp({ database: t.database });
+    it('refuses a revoked token on this instance at once and on another instance before its cache expires', async () => {
+      const other = await bootTestApp({ database: t.database, env: { TOKEN_CACHE_MS: '5000' } });
       try {
         const created = await operator.post(`/tool/organizations/${a.org.id}/tokens`, { name: 'to revoke', scopes: ['data:read'] });
         const here = new HttpClient(t.api, created.body.token);
@@ -180,9 +180,11 @@ describe('organizations, solutions and tokens', () => {
         expect((await there.get(`/tool/organizations/${a.org.id}/solutions`)).status).toBe(200); // now cached there
         expect((await a.http.delete(`/tool/organizations/${a.org.id}/tokens/${created.body.id}`)).status).toBe(204);
         expect((await here.get(`/tool/organizations/${a.org.id}/solutions`)).status).toBe(401);
-        const started = Date.now();
-        await waitFor(async () => (await there.get(`/tool/organizations/${a.org.id}/solutions`)).status === 401, { timeoutMs: 5000 });
-        expect(Date.now() - started).toBeLessThanOrEqual(5000);
+        // The revoking node tells the others (NOTIFY), so they refuse it long before their cache would expire.
+        await waitFor(async () => (await there.get(`/tool/organizations/${a.org.id}/solutions`)).status === 401, {
+          timeoutMs: 1500,
+          what: 'the other instance to refuse the revoked token before its 5 s cache expires',
+        });
         const listed = (await operator.get(`/tool/organizations/${a.org.id}/tokens?limit=1000`)).body.items.find((i: { id: string }) => i.id === created.body.id);
         expect(listed.revokedAt).not.toBeNull();
       } finally {

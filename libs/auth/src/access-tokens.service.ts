@@ -3,6 +3,7 @@ import { BadRequestError, decodeCursor, NotFoundError, Page, toPage } from '@tab
 import { AccessTokenRow, AccessTokensRepository } from './access-tokens.repository';
 import { Scope, SCOPES } from './scopes';
 import { displayPrefix, generateSecret, hashToken, PAT_PREFIX } from './token-secret';
+import { TokenRevokedEvents } from './token-revoked.events';
 import { TokenValidatorService } from './token-validator.service';
 
 export interface AccessTokenView {
@@ -39,6 +40,7 @@ export class AccessTokensService {
   constructor(
     private readonly repository: AccessTokensRepository,
     private readonly validator: TokenValidatorService,
+    private readonly revoked: TokenRevokedEvents,
   ) {}
 
   /** The caller checks that the organization exists. */
@@ -68,6 +70,7 @@ export class AccessTokensService {
   async revoke(organizationId: string, tokenId: string): Promise<void> {
     if (!(await this.repository.revoke(organizationId, tokenId))) throw new NotFoundError('No such token in this organization.');
     this.validator.forgetAll();
+    this.revoked.publish(tokenId);
   }
 
   /** Of the given token ids, those revoked, expired or deleted (for closing their sockets). */

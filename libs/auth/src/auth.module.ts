@@ -7,6 +7,7 @@ import { AccessTokensService } from './access-tokens.service';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { BearerAuthenticator } from './bearer-authenticator';
 import { OperatorTokenService } from './operator-token.service';
+import { TokenRevokedEvents } from './token-revoked.events';
 import { TokenValidatorService } from './token-validator.service';
 
 @Module({
@@ -18,8 +19,9 @@ import { TokenValidatorService } from './token-validator.service';
     BearerAuthenticator,
     ThrottlerStorageService,
     AuthFailureLimiter,
+    TokenRevokedEvents,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AccessTokensService, OperatorTokenService, TokenValidatorService, BearerAuthenticator, AuthFailureLimiter],
+  exports: [AccessTokensService, OperatorTokenService, TokenValidatorService, BearerAuthenticator, AuthFailureLimiter, TokenRevokedEvents],
 })
 export class AuthModule {}

@@ -6,10 +6,20 @@ import { TableChanged } from '@tablecast/dynamic-data';
  * (a periodic sweep catches anything a lost ring would have announced).
  */
 export interface Doorbell {
-  /** Starts listening; `onRing` gets events from other nodes; `onReconnect` after rings may have been missed. */
-  start(onRing: (event: TableChanged) => void, onReconnect: () => void): Promise<void>;
-  ring(event: TableChanged): void;
+  /** Starts listening; `onRing` gets rings from other nodes; `onReconnect` after rings may have been missed. */
+  start(onRing: (ring: Ring) => void, onReconnect: () => void): Promise<void>;
+  ring(ring: Ring): void;
   stop(): Promise<void>;
+}
+
+/** What nodes tell each other: a table's log grew, or a token was revoked. `origin` is the sending node. */
+export type Ring = (TableChanged & { kind?: undefined }) | { kind: 'token-revoked'; tokenId: string };
+export type OriginRing = Ring & { origin: string };
+
+export function isRing(value: unknown): value is OriginRing {
+  const ring = value as OriginRing;
+  if (typeof ring !== 'object' || ring === null || typeof ring.origin !== 'string') return false;
+  return ring.kind === 'token-revoked' ? typeof ring.tokenId === 'string' : isTableChanged(ring);
 }
 
 export const DOORBELL = Symbol('Doorbell');

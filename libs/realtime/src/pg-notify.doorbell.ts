@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { TableChanged } from '@tablecast/dynamic-data';
-import { Doorbell, isTableChanged } from './doorbell';
+import { Doorbell, isRing, Ring } from './doorbell';
 
 const CHANNEL = 'tablecast_table_changed';
 const RECONNECT_MS = 1000;
@@ -25,7 +24,7 @@ export class PgNotifyDoorbell implements Doorbell {
     private readonly dataSource: DataSource,
   ) {}
 
-  async start(onRing: (event: TableChanged) => void, onReconnect: () => void): Promise<void> {
+  async start(onRing: (ring: Ring) => void, onReconnect: () => void): Promise<void> {
     const connect = async (): Promise<void> => {
       if (this.stopped) return;
       const client = new Client({ connectionString: this.url, application_name: 'tablecast-doorbell' });
@@ -44,7 +43,7 @@ export class PgNotifyDoorbell implements Doorbell {
       client.on('notification', (message) => {
         try {
           const events: unknown = JSON.parse(message.payload ?? '');
-          for (const event of Array.isArray(events) ? events : [events]) if (isTableChanged(event)) onRing(event);
+          for (const event of Array.isArray(events) ? events : [events]) if (isRing(event)) onRing(event);
         } catch {
           this.logger.warn('ignored a malformed table-changed notification');
         }
@@ -61,8 +60,8 @@ export class PgNotifyDoorbell implements Doorbell {
     await connect();
   }
 
-  ring(event: TableChanged): void {
-    this.pending.push(JSON.stringify(event));
+  ring(ring: Ring): void {
+    this.pending.push(JSON.stringify(ring));
     this.flushTimer ??= setTimeout(() => this.flush(), BATCH_MS);
   }
 

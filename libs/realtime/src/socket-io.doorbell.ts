@@ -1,21 +1,20 @@
 import { Namespace } from 'socket.io';
-import { TableChanged } from '@tablecast/dynamic-data';
-import { Doorbell, isTableChanged } from './doorbell';
+import { Doorbell, isRing, Ring } from './doorbell';
 
-const EVENT = 'tableChanged';
+const EVENT = 'tablecastRing';
 
 /** The doorbell through the Socket.IO adapter (Redis when REDIS_URL is set): server-side events between nodes. */
 export class SocketIoDoorbell implements Doorbell {
   constructor(private readonly namespace: () => Namespace) {}
 
-  async start(onRing: (event: TableChanged) => void): Promise<void> {
-    this.namespace().on(EVENT, (event: unknown) => {
-      if (isTableChanged(event)) onRing(event);
+  async start(onRing: (ring: Ring) => void): Promise<void> {
+    this.namespace().on(EVENT, (ring: unknown) => {
+      if (isRing(ring)) onRing(ring);
     });
   }
 
-  ring(event: TableChanged): void {
-    this.namespace().serverSideEmit(EVENT, event);
+  ring(ring: Ring): void {
+    this.namespace().serverSideEmit(EVENT, ring);
   }
 
   async stop(): Promise<void> {

@@ -4,13 +4,13 @@ import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect,
 import { randomUUID } from 'node:crypto';
 import { Namespace } from 'socket.io';
 import { DataSource } from 'typeorm';
-import { AccessTokensService, AuthFailureLimiter, belongsTo, hasScope, TokenValidatorService } from '@tablecast/auth';
+import { AccessTokensService, AuthFailureLimiter, belongsTo, hasScope, TokenRevokedEvents, TokenValidatorService } from '@tablecast/auth';
 import { NotFoundError } from '@tablecast/common';
 import { realtimeConfig, redisConfig } from '@tablecast/config';
 import { DATABASE_URL } from '@tablecast/database';
-import { TableChanged, TableChangedEvents, TablesService } from '@tablecast/dynamic-data';
+import { TableChangedEvents, TablesService } from '@tablecast/dynamic-data';
 import { SolutionsService } from '@tablecast/tenancy';
-import { Doorbell } from './doorbell';
+import { Doorbell, OriginRing, Ring } from './doorbell';
 import { PgNotifyDoorbell } from './pg-notify.doorbell';
 import { ackError, SubscribeAck, UnsubscribeAck } from './realtime.types';
 import { SocketData, socketAuthentication } from './socket-auth';
@@ -47,6 +47,7 @@ export class TableChangeGateway implements OnGatewayInit, OnGatewayConnection, O
     private readonly validator: TokenValidatorService,
     private readonly limiter: AuthFailureLimiter,
     private readonly tokens: AccessTokensService,
+    private readonly revoked: TokenRevokedEvents,
     private readonly dataSource: DataSource,
     @Inject(DATABASE_URL) private readonly databaseUrl: string,
     @Inject(redisConfig.KEY) private readonly redis: ConfigType<typeof redisConfig>,
@@ -58,13 +59,21 @@ export class TableChangeGateway implements OnGatewayInit, OnGatewayConnection, O
     namespace.use(socketAuthentication(this.validator, this.limiter));
     this.doorbell = this.redis.url ? new SocketIoDoorbell(() => this.namespace) : new PgNotifyDoorbell(this.databaseUrl, this.dataSource);
     void this.doorbell.start(
-      (event) => (event as TableChanged & { origin?: string }).origin !== this.nodeId && this.feed.ring(event),
+      (ring) => (ring as OriginRing).origin !== this.nodeId && this.onRemoteRing(ring),
       () => this.feed.pumpAll(),
     );
-    this.unsubscribeLocal = this.events.subscribe((event) => {
+    const fromTables = this.events.subscribe((event) => {
       this.feed.ring(event);
-      this.doorbell.ring({ ...event, origin: this.nodeId } as TableChanged);
+      this.doorbell.ring({ ...event, origin: this.nodeId } as Ring);
     });
+    const fromTokens = this.revoked.subscribe((tokenId) => {
+      this.disconnectToken(tokenId);
+      this.doorbell.ring({ kind: 'token-revoked', tokenId, origin: this.nodeId } as Ring);
+    });
+    this.unsubscribeLocal = () => {
+      fromTables();
+      fromTokens();
+    };
     if (this.config.sweepMs > 0) {
       const sweep = () => void this.feed.sweep().catch((error: unknown) => this.logger.warn(`sweep failed: ${String(error)}`));
       this.timers.push(setInterval(sweep, this.config.sweepMs));
@@ -143,6 +152,22 @@ export class TableChangeGateway implements OnGatewayInit, OnGatewayConnection, O
       state.subscriptions.delete(key);
     }
     return { ok: true };
+  }
+
+  private onRemoteRing(ring: Ring): void {
+    if (ring.kind === 'token-revoked') {
+      this.validator.forgetAll(); // HTTP: refused here on its next request, not TOKEN_CACHE_MS later
+      this.disconnectToken(ring.tokenId);
+    } else {
+      this.feed.ring(ring);
+    }
+  }
+
+  private disconnectToken(tokenId: string): void {
+    for (const socket of this.namespace.sockets.values() as IterableIterator<TableSocket>) {
+      const principal = (socket.data as unknown as ConnectionState).principal;
+      if (principal?.kind === 'pat' && principal.tokenId === tokenId) socket.disconnect(true);
+    }
   }
 
   /** Sockets of tokens revoked, expired or deleted since they connected are closed (every node checks its own). */
