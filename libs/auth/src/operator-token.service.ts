@@ -23,6 +23,7 @@ export class OperatorTokenService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     if (this.config.adminToken) {
+      if (this.config.adminToken.length < 32) this.logger.warn('ADMIN_TOKEN is shorter than 32 characters: use a long random secret');
       this.hash = hashToken(this.config.adminToken);
       return;
     }

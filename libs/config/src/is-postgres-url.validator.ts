@@ -4,7 +4,8 @@ export function isPostgresUrl(value: unknown): boolean {
   if (typeof value !== 'string') return false;
   try {
     const url = new URL(value);
-    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+    // A host may also come from ?host= (e.g. a Unix socket folder), so only the scheme is required.
+    return url.protocol === 'postgres:' || url.protocol === 'postgresql:';
   } catch {
     return false;
   }
@@ -16,7 +17,7 @@ export function IsPostgresUrl(options?: ValidationOptions): PropertyDecorator {
       name: 'isPostgresUrl',
       validator: {
         validate: isPostgresUrl,
-        defaultMessage: () => '$property must be a postgres:// or postgresql:// URL with a host',
+        defaultMessage: () => '$property must be a postgres:// or postgresql:// URL',
       },
     },
     options,
