@@ -33,7 +33,7 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
 }
 
 /** Query parameters whose values are credentials if anyone ever sends them; never logged. */
-const SECRET_QUERY = /([?&](?:access_token|token|api_key)=)[^&]*/gi;
+const SECRET_QUERY = /([?&](?:access(?:_|%5f)token|token|api(?:_|%5f)key)=)[^&]*/gi;
 
 /** Request log fields: no headers beyond the user agent, and no credentials from the query string. */
 function serializeRequest(req: { id: string; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) {
