@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { NotFoundError, PayloadTooLargeError } from '@tablecast/common';
 import { dataConfig } from '@tablecast/config';
-import { TransactionRunner } from '@tablecast/database';
 import { EntityManager } from 'typeorm';
 import { ChangeInput, countOutcomes, encodeChangeSet, Outcome, OutcomeCounts, RecordTooLargeError } from './change-set';
 import { RecordsRepository } from './records.repository';
@@ -30,8 +29,9 @@ export interface AppliedChangeSet {
 }
 
 /**
- * The one write path for records and changes. Every writer (REST, Acumatica) hands a change set
- * to `apply` inside its transaction and publishes the returned events after commit.
+ * The one write path for records and changes. Every writer (REST, Acumatica) locks the table with
+ * `lock`, hands its change set to `applyToLocked` inside its transaction, and publishes the
+ * returned events with `publish` after commit.
  */
 @Injectable()
 export class ChangeSetService {
@@ -39,15 +39,8 @@ export class ChangeSetService {
     private readonly tables: TablesRepository,
     private readonly records: RecordsRepository,
     private readonly events: TableChangedEvents,
-    private readonly transactions: TransactionRunner,
     @Inject(dataConfig.KEY) private readonly config: ConfigType<typeof dataConfig>,
   ) {}
-
-  /** Locks the table (creating it when asked), then applies the set: a handful of statements, whatever its size. */
-  async apply(manager: EntityManager, target: ChangeSetTarget, changes: ChangeInput[]): Promise<AppliedChangeSet> {
-    const table = await this.lock(manager, target);
-    return this.applyToLocked(manager, table, changes);
-  }
 
   /** Locks the table for the rest of the transaction; 404 when it does not exist (and is not to be created). */
   async lock(manager: EntityManager, target: ChangeSetTarget): Promise<LockedTable> {
@@ -81,13 +74,6 @@ export class ChangeSetService {
           ? { organizationId: table.organization_id, solutionId: table.solution_id, table: table.name, tableId: table.id, fromSeq: from, toSeq: head }
           : null,
     };
-  }
-
-  /** Applies one set in its own transaction and publishes after commit. */
-  async applyAndPublish(target: ChangeSetTarget, changes: ChangeInput[]): Promise<AppliedChangeSet> {
-    const applied = await this.transactions.run((manager) => this.apply(manager, target, changes));
-    this.publish([applied]);
-    return applied;
   }
 
   /** Call after commit, never inside the transaction. */

@@ -13,7 +13,6 @@ export interface RecordRow {
 export interface AppliedRow {
   ord: number;
   outcome: Outcome;
-  was_live: boolean;
   seq: string | null;
 }
 
@@ -81,7 +80,7 @@ restamped AS (
    WHERE c.outcome = 'unchanged' AND c.ts IS NOT NULL AND r.table_id = $1 AND r.id = c.id
      AND (r.source_ts IS NULL OR r.source_ts < c.ts)
 )
-SELECT c.ord, c.outcome, c.was_live, n.seq::text AS seq
+SELECT c.ord, c.outcome, n.seq::text AS seq
   FROM classified c LEFT JOIN numbered n ON n.ord = c.ord
  ORDER BY c.ord`;
 

@@ -41,10 +41,14 @@ export class RecordsService {
 
   /** Insert or replace a record's data; `created` when it did not exist (or was deleted). */
   async put(organizationId: string, solutionId: string, table: string, id: string, data: Record<string, unknown>): Promise<{ record: RecordView; created: boolean }> {
-    const applied = await this.changeSets.applyAndPublish({ organizationId, solutionId, table }, [{ id, op: 'upsert', data }]);
-    const row = await this.tables.require(organizationId, solutionId, table);
-    const record = await this.records.find(row.id, id);
-    return { record: toRecordView(record!), created: applied.outcomes[0] === 'inserted' };
+    const { applied, record } = await this.transactions.run(async (manager) => {
+      const locked = await this.changeSets.lock(manager, { organizationId, solutionId, table });
+      const applied = await this.changeSets.applyToLocked(manager, locked, [{ id, op: 'upsert', data }]);
+      // Read under the same lock: the answer is the version this write left, not a later one.
+      return { applied, record: (await this.records.find(locked.id, id, manager))! };
+    });
+    this.changeSets.publish([applied]);
+    return { record: toRecordView(record), created: applied.outcomes[0] === 'inserted' };
   }
 
   /** Tombstones a live record (404 when there is none), producing a delete change. */

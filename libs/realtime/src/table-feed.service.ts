@@ -65,7 +65,7 @@ export class TableFeedService {
   /** A commit added changes to a table (this node or another). */
   ring(event: TableChanged): void {
     for (const subscription of this.byTable.get(tableKey(event.solutionId, event.table)) ?? []) {
-      if (subscription.tableId !== event.tableId) subscription.tableId = event.tableId;
+      subscription.tableId = event.tableId;
       if (event.toSeq > subscription.lastSent) this.pump(subscription);
     }
   }
