@@ -1,0 +1,3 @@
+import { betaInternal } from '../../api/src/shared';
+
+export const appMain = betaInternal;

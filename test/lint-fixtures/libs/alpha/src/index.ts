@@ -1,0 +1,2 @@
+export * from './alpha.service';
+export * from './alpha.repository';

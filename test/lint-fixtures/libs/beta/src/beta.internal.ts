@@ -1,0 +1,3 @@
+import { alpha } from '../../alpha/src';
+
+export const betaInternal = () => alpha;
