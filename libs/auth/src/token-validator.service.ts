@@ -27,6 +27,8 @@ export class TokenValidatorService {
   private readonly logger = new Logger(TokenValidatorService.name);
   private readonly cache = new Map<string, CacheEntry>();
   private readonly lastTouched = new Map<string, number>();
+  /** Raised by every forget: a lookup that started before it is not cached. */
+  private epoch = 0;
 
   constructor(
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
@@ -54,11 +56,13 @@ export class TokenValidatorService {
     if (cached && cached.until > now) {
       principal = cached.principal;
     } else {
+      const epoch = this.epoch;
       const row = await this.repository.findActiveByHash(hash);
       principal = row
         ? { kind: 'pat', tokenId: row.id, organizationId: row.organization_id, scopes: row.scopes, expiresAt: row.expires_at }
         : null;
-      this.remember(key, { principal, until: now + this.config.tokenCacheMs });
+      // A revocation announced while we read may not be in what we read: answer, but do not cache it.
+      if (epoch === this.epoch) this.remember(key, { principal, until: now + this.config.tokenCacheMs });
     }
     if (principal?.kind === 'pat' && principal.expiresAt && principal.expiresAt.getTime() <= now) return null;
     if (principal?.kind === 'pat') this.touch(principal.tokenId, now);
@@ -67,11 +71,13 @@ export class TokenValidatorService {
 
   /** Forget cached answers now (this instance). */
   forgetAll(): void {
+    this.epoch++;
     this.cache.clear();
   }
 
   /** Forget what is cached for one token (announced revoked: refused on its next request). */
   forget(tokenId: string): void {
+    this.epoch++;
     for (const [key, entry] of this.cache) if (entry.principal?.kind === 'pat' && entry.principal.tokenId === tokenId) this.cache.delete(key);
   }
 
