@@ -46,10 +46,10 @@ describe('the change feed (issue 10 §3)', () => {
       while (sending) polls.push(await changes(table, Math.max(0, (polls.at(-1)?.head ?? 0) - 5)));
       await senders;
       expect(polls.length).toBeGreaterThan(10);
-      for (const poll of polls) {
-        expect(poll.reset).toBeUndefined();
-        for (const item of poll.items!) expect(item.seq).toBeLessThanOrEqual(poll.head);
-      }
+      const behind = polls.filter((poll) => poll.items!.some((item) => item.seq > poll.head));
+      console.log(`change feed: ${polls.length} polls while 4 senders pushed 160 notifications; answers whose head was below one of their items: ${behind.length}`);
+      expect(polls.every((poll) => poll.reset === undefined)).toBe(true);
+      expect(behind).toEqual([]);
       expect((await changes(table, 0)).items!.map((c) => c.seq)).toEqual(range(1, 321));
     }, 60_000);
 

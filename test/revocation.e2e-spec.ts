@@ -20,13 +20,14 @@ describe('revocations and rotations announced to every running server', () => {
   const servers: ServerProcess[] = [];
   const sockets: TableClient[] = [];
 
-  async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
+    const started = Date.now();
     try {
       const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, DATABASE_URL: database.url, TOKEN_CACHE_MS } });
-      return { code: 0, stdout, stderr };
+      return { code: 0, stdout, stderr, ms: Date.now() - started };
     } catch (error) {
       const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr, ms: Date.now() - started };
     }
   }
 
@@ -70,7 +71,9 @@ describe('revocations and rotations announced to every running server', () => {
       expect((await api(server, answer.token).get('/tool/organizations')).status).toBe(200);
       await expect(connect(server.url, { token: old })).rejects.toThrow('unauthorized');
     }
-    for (const at of await Promise.all(closed)) expect(at - rotatedAt).toBeLessThan(ANNOUNCED_WITHIN_MS + 2000); // CLI start-up included
+    const closedAt = await Promise.all(closed);
+    console.log(`rotation: CLI run ${rotate.ms} ms; sockets on both nodes closed ${closedAt.map((at) => at - rotatedAt).join(' / ')} ms after the CLI started`);
+    for (const at of closedAt) expect(at - rotatedAt).toBeLessThan(ANNOUNCED_WITHIN_MS + 2000); // CLI start-up included
     expect(Date.now() - rotatedAt).toBeLessThan(Number(TOKEN_CACHE_MS)); // not the cache running out
   }, 30_000);
 
@@ -92,7 +95,10 @@ describe('revocations and rotations announced to every running server', () => {
     const revokedAt = Date.now(); // the CLI has exited: its announcement went out before
     expect(JSON.parse(revoke.stdout)).toMatchObject({ revoked: pat.body.id, effect: expect.stringContaining('every running server') });
     for (const server of servers) expect((await api(server, pat.body.token).get(`/tool/organizations/${org.body.id}`)).status).toBe(401);
-    expect(Date.now() - revokedAt).toBeLessThan(ANNOUNCED_WITHIN_MS);
-    for (const at of await Promise.all(closed)) expect(at - revokedAt).toBeLessThan(ANNOUNCED_WITHIN_MS);
+    const refusedWithin = Date.now() - revokedAt;
+    const closedAt = await Promise.all(closed);
+    console.log(`revocation: 401 on both nodes ${refusedWithin} ms after the CLI exited; sockets closed ${closedAt.map((at) => at - revokedAt).join(' / ')} ms after it (TOKEN_CACHE_MS ${TOKEN_CACHE_MS})`);
+    expect(refusedWithin).toBeLessThan(ANNOUNCED_WITHIN_MS);
+    for (const at of closedAt) expect(at - revokedAt).toBeLessThan(ANNOUNCED_WITHIN_MS);
   }, 30_000);
 });
