@@ -1,4 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { authConfig } from '@tablecast/config';
 import { AccessTokensService, OperatorTokenService } from '@tablecast/auth';
 import { BadRequestError, toFieldErrors, UuidParamPipe } from '@tablecast/common';
 import { CreateOrganizationDto, CreateSolutionDto, CreateTokenDto, OrganizationsService, SolutionsService } from '@tablecast/tenancy';
@@ -15,6 +17,12 @@ Commands (each prints JSON):
                                                    create a personal access token (the secret is printed once)
   token revoke ORG_ID TOKEN_ID                     revoke a token
   admin-token rotate                               replace the generated operator token (when ADMIN_TOKEN is unset)`;
+
+/** What the CLI tells the operator about running servers after a revocation or rotation. */
+function takesEffect(app: INestApplicationContext, what: string): string {
+  const cacheMs = app.get<ConfigType<typeof authConfig>>(authConfig.KEY).tokenCacheMs;
+  return `${what} is refused by every running server now: they were told at once (PostgreSQL NOTIFY), and one that missed the message refuses it within TOKEN_CACHE_MS (${cacheMs} ms); its open sockets are closed.`;
+}
 
 /** Same validation as the HTTP API: the DTO's rules, every failing field listed. */
 async function validated<T extends object>(dto: new () => T, input: Record<string, unknown>): Promise<T> {
@@ -68,9 +76,9 @@ export async function runServiceCommand(app: INestApplicationContext, argv: stri
     }
     case 'token revoke':
       await app.get(AccessTokensService).revoke(id(rest[0]), id(rest[1]));
-      return { revoked: rest[1] };
+      return { revoked: id(rest[1]), effect: takesEffect(app, 'The token') };
     case 'admin-token rotate':
-      return { token: await app.get(OperatorTokenService).rotate() };
+      return { token: await app.get(OperatorTokenService).rotate(), effect: takesEffect(app, 'The previous operator token') };
     default:
       return undefined;
   }

@@ -8,6 +8,7 @@ import { AuthFailureLimiter } from './auth-failure-limiter';
 import { BearerAuthenticator } from './bearer-authenticator';
 import { OperatorTokenService } from './operator-token.service';
 import { TokenRevokedEvents } from './token-revoked.events';
+import { TokenSessions } from './token-sessions.service';
 import { TokenValidatorService } from './token-validator.service';
 
 @Module({
@@ -20,8 +21,9 @@ import { TokenValidatorService } from './token-validator.service';
     ThrottlerStorageService,
     AuthFailureLimiter,
     TokenRevokedEvents,
+    TokenSessions,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AccessTokensService, OperatorTokenService, TokenValidatorService, BearerAuthenticator, AuthFailureLimiter, TokenRevokedEvents],
+  exports: [AccessTokensService, OperatorTokenService, TokenValidatorService, BearerAuthenticator, AuthFailureLimiter, TokenRevokedEvents, TokenSessions],
 })
 export class AuthModule {}

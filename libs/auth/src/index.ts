@@ -5,4 +5,5 @@ export * from './auth.module';
 export * from './operator-token.service';
 export * from './scopes';
 export * from './token-revoked.events';
+export * from './token-sessions.service';
 export * from './token-validator.service';

@@ -16,7 +16,7 @@ export function hasScope(principal: Principal, scope: Scope): boolean {
   return principal.scopes.includes(scope) || principal.scopes.includes('org:admin');
 }
 
-/** True when the principal may act on the organization (the operator on all of them). */
+/** True when the principal may act on the organization (the operator on all of them). UUIDs compare case-insensitively. */
 export function belongsTo(principal: Principal, organizationId: string): boolean {
-  return principal.kind === 'operator' || principal.organizationId === organizationId;
+  return principal.kind === 'operator' || principal.organizationId === organizationId.toLowerCase();
 }

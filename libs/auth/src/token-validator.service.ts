@@ -5,6 +5,7 @@ import { AccessTokensRepository } from './access-tokens.repository';
 import { OperatorTokenService } from './operator-token.service';
 import { Principal } from './scopes';
 import { hashToken, PAT_PREFIX } from './token-secret';
+import { TokenRevokedEvents } from './token-revoked.events';
 
 const MAX_CACHED = 10_000;
 const LAST_USED_INTERVAL_MS = 60_000;
@@ -16,8 +17,9 @@ interface CacheEntry {
 
 /**
  * Turns a presented token into a principal. Answers (including "unknown") are cached for at most
- * TOKEN_CACHE_MS (≤ 5 s), so a busy endpoint does not hit the database per request and a revoked
- * token stops working on every instance within that time. Lookups are by SHA-256, so the time a
+ * TOKEN_CACHE_MS (≤ 5 s), so a busy endpoint does not hit the database per request; a revocation
+ * announced through TokenRevokedEvents is forgotten at once, and one whose announcement was lost
+ * stops working on every instance within TOKEN_CACHE_MS anyway. Lookups are by SHA-256, so the time a
  * check takes does not depend on how much of a token matches.
  */
 @Injectable()
@@ -25,15 +27,24 @@ export class TokenValidatorService {
   private readonly logger = new Logger(TokenValidatorService.name);
   private readonly cache = new Map<string, CacheEntry>();
   private readonly lastTouched = new Map<string, number>();
+  /** Raised by every forget: a lookup that started before it is not cached. */
+  private epoch = 0;
 
   constructor(
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
     private readonly operator: OperatorTokenService,
     private readonly repository: AccessTokensRepository,
-  ) {}
+    revoked: TokenRevokedEvents,
+  ) {
+    revoked.subscribe((gone) => {
+      if (gone.kind === 'pat') this.forget(gone.tokenId);
+      else if (gone.kind === 'any') this.forgetAll();
+    });
+  }
 
   async validate(token: string): Promise<Principal | null> {
     if (token.length === 0 || token.length > 512) return null;
+    await this.operator.ensureFresh();
     if (this.operator.matches(token)) return { kind: 'operator' };
     if (!token.startsWith(PAT_PREFIX)) return null;
 
@@ -45,20 +56,29 @@ export class TokenValidatorService {
     if (cached && cached.until > now) {
       principal = cached.principal;
     } else {
+      const epoch = this.epoch;
       const row = await this.repository.findActiveByHash(hash);
       principal = row
         ? { kind: 'pat', tokenId: row.id, organizationId: row.organization_id, scopes: row.scopes, expiresAt: row.expires_at }
         : null;
-      this.remember(key, { principal, until: now + this.config.tokenCacheMs });
+      // A revocation announced while we read may not be in what we read: answer, but do not cache it.
+      if (epoch === this.epoch) this.remember(key, { principal, until: now + this.config.tokenCacheMs });
     }
     if (principal?.kind === 'pat' && principal.expiresAt && principal.expiresAt.getTime() <= now) return null;
     if (principal?.kind === 'pat') this.touch(principal.tokenId, now);
     return principal;
   }
 
-  /** Forget cached answers now (this instance); other instances forget within TOKEN_CACHE_MS. */
+  /** Forget cached answers now (this instance). */
   forgetAll(): void {
+    this.epoch++;
     this.cache.clear();
+  }
+
+  /** Forget what is cached for one token (announced revoked: refused on its next request). */
+  forget(tokenId: string): void {
+    this.epoch++;
+    for (const [key, entry] of this.cache) if (entry.principal?.kind === 'pat' && entry.principal.tokenId === tokenId) this.cache.delete(key);
   }
 
   private remember(key: string, entry: CacheEntry): void {

@@ -6,3 +6,4 @@ export * from './migrate';
 export * from './test-database-guard';
 export * from './transaction-runner';
 export * from './keyset';
+export * from './pg-channel';

@@ -9,6 +9,7 @@ import { RecordsRepository } from './records.repository';
 import { RecordsService } from './records.service';
 import { RetentionService } from './retention.service';
 import { TableChangedEvents } from './table-changed.events';
+import { TableDroppedEvents } from './table-dropped.events';
 import { TablesController } from './tables.controller';
 import { TablesRepository } from './tables.repository';
 import { TablesService } from './tables.service';
@@ -25,8 +26,9 @@ import { TablesService } from './tables.service';
     ChangesService,
     ChangeSetService,
     TableChangedEvents,
+    TableDroppedEvents,
     RetentionService,
   ],
-  exports: [ChangeSetService, ChangesService, TablesService, TableChangedEvents, RetentionService],
+  exports: [ChangeSetService, ChangesService, TablesService, TableChangedEvents, TableDroppedEvents, RetentionService],
 })
 export class DynamicDataModule {}

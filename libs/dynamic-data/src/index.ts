@@ -5,6 +5,7 @@ export * from './dynamic-data.module';
 export { recordIdProblem } from './params';
 export * from './retention.service';
 export * from './table-changed.events';
+export * from './table-dropped.events';
 export * from './table-name';
 export * from './tables.service';
 export * from './views';

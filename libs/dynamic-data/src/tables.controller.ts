@@ -4,13 +4,17 @@ import { RequireScopes } from '@tablecast/auth';
 import { ListQueryDto, Page, UuidParamPipe } from '@tablecast/common';
 import { CreateTableDto, PatchTableDto } from './dto/table.dto';
 import { TableNamePipe } from './params';
+import { TableDroppedEvents } from './table-dropped.events';
 import { TablesService } from './tables.service';
 import { TableView } from './views';
 
 @ApiTags('tables')
 @Controller('tool/organizations/:organizationId/solutions/:solutionId/tables')
 export class TablesController {
-  constructor(private readonly tables: TablesService) {}
+  constructor(
+    private readonly tables: TablesService,
+    private readonly dropped: TableDroppedEvents,
+  ) {}
 
   @Get()
   @RequireScopes('List tables', 'data:read')
@@ -56,11 +60,13 @@ export class TablesController {
   @Delete(':table')
   @HttpCode(204)
   @RequireScopes('Delete a table with its records and changes', 'data:write')
-  delete(
+  async delete(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
     @Param('table', TableNamePipe) table: string,
   ): Promise<void> {
-    return this.tables.delete(organizationId, solutionId, table);
+    await this.tables.delete(organizationId, solutionId, table);
+    // After commit: live subscribers (on every node) are told to resubscribe and reload.
+    this.dropped.publish({ organizationId, solutionId, table });
   }
 }

@@ -1,4 +1,5 @@
 export * from './io.adapter';
 export * from './realtime.module';
 export * from './realtime.types';
+export * from './socket-sessions.service';
 export * from './table-feed.service';

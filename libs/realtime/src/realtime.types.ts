@@ -12,10 +12,14 @@ export interface TableChangePayload extends TableAddress {
   head: number;
 }
 
-/** Server → client `resubscribe`: the server stopped this subscription (slow consumer, purged log); subscribe again with `since`. */
+/**
+ * Server → client `resubscribe`: the server stopped this subscription; subscribe again. With
+ * `since` (a slow consumer) from there; without it (the log no longer reaches back to what was
+ * sent, or the table was deleted, perhaps created again) the next subscribe answers `reset: true`.
+ */
 export interface ResubscribePayload extends TableAddress {
-  since: number;
-  reason: 'slow_consumer' | 'log_purged';
+  since?: number;
+  reason: 'slow_consumer' | 'log_purged' | 'table_dropped';
 }
 
 export interface ServerToClientEvents {
@@ -23,10 +27,11 @@ export interface ServerToClientEvents {
   resubscribe: (payload: ResubscribePayload) => void;
 }
 
-export type AckError = { ok: false; error: { code: 'forbidden' | 'not_found' | 'bad_request' | 'rate_limited'; message: string } };
+export type AckErrorCode = 'forbidden' | 'not_found' | 'bad_request' | 'rate_limited' | 'limit';
+export type AckError = { ok: false; error: { code: AckErrorCode; message: string } };
 export type SubscribeAck = { ok: true; head: number; reset?: true } | AckError;
 export type UnsubscribeAck = { ok: true } | AckError;
 
-export function ackError(code: AckError['error']['code'], message: string): AckError {
+export function ackError(code: AckErrorCode, message: string): AckError {
   return { ok: false, error: { code, message } };
 }

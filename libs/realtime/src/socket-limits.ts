@@ -1,6 +1,5 @@
 import { Socket } from 'socket.io';
 
-export const MAX_SUBSCRIPTIONS_PER_SOCKET = 1000;
 /** Incoming packets a socket may send per window before it is disconnected as a flood. */
 const FLOOD_PACKETS = 2000;
 const FLOOD_WINDOW_MS = 10_000;

@@ -1,12 +1,17 @@
-import { plainToInstance, Type } from 'class-transformer';
+import { plainToInstance, Transform, Type } from 'class-transformer';
 import { IsInt, IsOptional, IsUUID, Matches, Min, validateSync } from 'class-validator';
 import { toFieldErrors } from '@tablecast/common';
 import { TABLE_NAME } from '@tablecast/dynamic-data';
 
+/** UUIDs compare case-insensitively: canonical (lower case) from here on, in keys and in payloads. */
+const lowerCase = Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value));
+
 export class UnsubscribeDto {
+  @lowerCase
   @IsUUID('all', { message: 'organizationId must be a UUID' })
   organizationId: string;
 
+  @lowerCase
   @IsUUID('all', { message: 'solutionId must be a UUID' })
   solutionId: string;
 

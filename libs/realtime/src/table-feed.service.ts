@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Socket } from 'socket.io';
-import { ChangesPage, ChangesService, TableChanged, TablesService } from '@tablecast/dynamic-data';
-import { ServerToClientEvents, TableAddress } from './realtime.types';
+import { ChangesPage, ChangesService, TableChanged } from '@tablecast/dynamic-data';
+import { ResubscribePayload } from './realtime.types';
+import { Subscription, tableKey } from './subscription';
 
 /** Changes per onTableChange event at most; a bigger commit goes out in several events, in order. */
 const BATCH = 1000;
@@ -9,45 +9,18 @@ const BATCH = 1000;
 const MAX_BUFFERED_PACKETS = 200;
 const RETRY_MS = 1000;
 
-export type TableSocket = Socket<Record<string, never>, ServerToClientEvents>;
-
-/** One socket's subscription to one table: it has been sent every change up to `lastSent`. */
-export class Subscription {
-  pumping = false;
-  dirty = false;
-  closed = false;
-  tableId: string | null = null;
-
-  constructor(
-    readonly socket: TableSocket,
-    readonly address: TableAddress,
-    public lastSent: number,
-  ) {}
-
-  get key(): string {
-    return tableKey(this.address.solutionId, this.address.table);
-  }
-}
-
-export function tableKey(solutionId: string, table: string): string {
-  return `${solutionId}/${table}`;
-}
-
 /**
- * Per node: who watches which table, and the pump that sends each subscription the log after its
- * `lastSent` — in seq order, each change once, no gaps. A ring only says "look"; the log is the truth.
- * Concurrent reads of the same table from the same position share one query.
+ * Delivery, per node: who watches which table, and the pump that sends each subscription the log
+ * after its `lastSent` — in seq order, each change once, no gaps. A ring only says "look"; the
+ * log is the truth. Concurrent reads of the same table from the same position share one query.
  */
 @Injectable()
 export class TableFeedService {
   private readonly logger = new Logger(TableFeedService.name);
   private readonly byTable = new Map<string, Set<Subscription>>();
-  private readonly inFlight = new Map<string, Promise<ChangesPage>>();
+  private readonly inFlight = new Map<string, Promise<ChangesPage | undefined>>();
 
-  constructor(
-    private readonly changes: ChangesService,
-    private readonly tables: TablesService,
-  ) {}
+  constructor(private readonly changes: ChangesService) {}
 
   add(subscription: Subscription): void {
     const set = this.byTable.get(subscription.key) ?? new Set();
@@ -70,19 +43,45 @@ export class TableFeedService {
     }
   }
 
+  /** A table was deleted (this node or another): its subscribers resubscribe and reload. */
+  dropped(solutionId: string, table: string): void {
+    for (const subscription of [...(this.byTable.get(tableKey(solutionId, table)) ?? [])]) this.dropWithResubscribe(subscription, 'table_dropped');
+  }
+
   /** Pumps every subscription (after rings may have been missed). */
   pumpAll(): void {
     for (const set of this.byTable.values()) for (const subscription of set) this.pump(subscription);
   }
 
-  /** Safety net for lost rings: one query for the heads of every watched table on this node. */
+  /**
+   * Safety net for lost rings, in one query per node however many subscriptions: the heads of
+   * every watched table by id, and the ids of watched tables that did not exist yet by name. A
+   * watched table whose id is gone was deleted: its subscribers resubscribe.
+   */
   async sweep(): Promise<void> {
     const watched = [...this.byTable.values()].flatMap((set) => [...set]);
-    const tableIds = [...new Set(watched.map((s) => s.tableId).filter((id): id is string => id !== null))];
-    const heads = await this.changes.heads(tableIds);
+    const ids = new Set<string>();
+    const missing = new Map<string, { solutionId: string; table: string }>();
+    for (const s of watched) {
+      if (s.tableId !== null) ids.add(s.tableId);
+      else missing.set(s.key, { solutionId: s.address.solutionId, table: s.address.table });
+    }
+    if (ids.size === 0 && missing.size === 0) return;
+    const found = await this.changes.positions([...ids], [...missing.values()]);
+    const byId = new Map(found.map((p) => [p.tableId, p]));
+    const byKey = new Map(found.map((p) => [tableKey(p.solutionId, p.table), p]));
     for (const subscription of watched) {
-      const head = subscription.tableId === null ? undefined : heads.get(subscription.tableId);
-      if (subscription.tableId === null || (head !== undefined && head > subscription.lastSent)) this.pump(subscription);
+      if (subscription.closed) continue;
+      if (subscription.tableId === null) {
+        const created = byKey.get(subscription.key);
+        if (!created) continue; // still does not exist
+        subscription.tableId = created.tableId;
+        this.pump(subscription);
+      } else {
+        const position = byId.get(subscription.tableId);
+        if (!position) this.dropWithResubscribe(subscription, 'table_dropped');
+        else if (position.head > subscription.lastSent) this.pump(subscription);
+      }
     }
   }
 
@@ -109,22 +108,16 @@ export class TableFeedService {
       subscription.dirty = false;
       for (;;) {
         if (subscription.closed || !subscription.socket.connected) return;
-        if (subscription.tableId === null) {
-          const { organizationId, solutionId, table } = subscription.address;
-          const row = await this.tables.find(organizationId, solutionId, table).catch(() => undefined);
-          if (!row) break; // the table does not exist yet: its first commit will ring
-          subscription.tableId = row.id;
-        }
+        if (subscription.tableId === null) break; // the table does not exist yet: its first commit rings
         if (this.isSlow(subscription)) return;
+        // One snapshot: head ≥ every seq read, and a purge shows as reset, never as a gap.
         const page = await this.read(subscription.tableId, subscription.lastSent);
-        if ('reset' in page) {
-          this.dropWithResubscribe(subscription, 'log_purged', page.head);
-          return;
-        }
+        if (subscription.closed) return;
+        if (page === undefined) return this.dropWithResubscribe(subscription, 'table_dropped');
+        if ('reset' in page) return this.dropWithResubscribe(subscription, 'log_purged');
         // Only what follows lastSent without a gap is sent; a read is never older than lastSent.
         const fresh = page.items.filter((change) => change.seq > subscription.lastSent);
         if (fresh.length === 0 || fresh[0].seq !== subscription.lastSent + 1) break;
-        if (subscription.closed) return;
         subscription.socket.emit('onTableChange', { ...subscription.address, changes: fresh, head: page.head });
         subscription.lastSent = fresh[fresh.length - 1].seq;
         if (fresh.length < BATCH) break;
@@ -132,7 +125,7 @@ export class TableFeedService {
     } while (subscription.dirty && !subscription.closed);
   }
 
-  private read(tableId: string, after: number): Promise<ChangesPage> {
+  private read(tableId: string, after: number): Promise<ChangesPage | undefined> {
     const key = `${tableId}:${after}`;
     let pending = this.inFlight.get(key);
     if (!pending) {
@@ -146,14 +139,25 @@ export class TableFeedService {
   private isSlow(subscription: Subscription): boolean {
     const buffered = (subscription.socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
     if (buffered <= MAX_BUFFERED_PACKETS) return false;
-    this.dropWithResubscribe(subscription, 'slow_consumer', subscription.lastSent);
+    this.dropWithResubscribe(subscription, 'slow_consumer');
     return true;
   }
 
-  private dropWithResubscribe(subscription: Subscription, reason: 'slow_consumer' | 'log_purged', since: number): void {
+  /**
+   * Stops the subscription and tells the client to subscribe again: from `lastSent` when only it
+   * was slow; otherwise without `since`, and its next subscribe answers reset (reload the table).
+   */
+  private dropWithResubscribe(subscription: Subscription, reason: ResubscribePayload['reason']): void {
+    if (subscription.closed) return;
     this.remove(subscription);
-    (subscription.socket.data as { subscriptions?: Map<string, Subscription> }).subscriptions?.delete(subscription.key);
-    subscription.socket.emit('resubscribe', { ...subscription.address, since: reason === 'slow_consumer' ? subscription.lastSent : since, reason });
+    const state = subscription.socket.data;
+    if (state.subscriptions?.get(subscription.key) === subscription) state.subscriptions.delete(subscription.key);
+    if (reason === 'slow_consumer') {
+      subscription.socket.emit('resubscribe', { ...subscription.address, since: subscription.lastSent, reason });
+    } else {
+      state.dropped?.add(subscription.key);
+      subscription.socket.emit('resubscribe', { ...subscription.address, reason });
+    }
   }
 
   /** Subscriptions on this node (metrics, tests). */
