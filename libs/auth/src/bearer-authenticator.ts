@@ -6,10 +6,11 @@ import { TokenValidatorService } from './token-validator.service';
 
 /**
  * `Authorization: Bearer <token>` (RFC 6750 §2.1): the scheme word in any case, exactly one space,
- * then a b64token and nothing else. Anything else — another scheme, two spaces, a tab, a second
- * word — carries no token.
+ * then the token — visible ASCII characters (a superset of RFC 6750's b64token, so that any
+ * ADMIN_TOKEN the configuration accepts can be sent) — and nothing else. Anything else — another
+ * scheme, two spaces, a tab, a second word — carries no token.
  */
-const BEARER = /^bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
+const BEARER = /^bearer ([!-~]+)$/i;
 
 /**
  * The token of an Authorization header value, or undefined. The one parser for HTTP requests and

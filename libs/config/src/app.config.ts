@@ -57,6 +57,10 @@ export function parseAppConfig(env: Env): AppConfig {
   if (nodeEnv === 'production' && !v.ADMIN_TOKEN) {
     throw new ConfigError('ADMIN_TOKEN', 'is required when NODE_ENV=production');
   }
+  // It travels in an Authorization header: visible ASCII only, no spaces.
+  if (v.ADMIN_TOKEN && !/^[!-~]+$/.test(v.ADMIN_TOKEN)) {
+    throw new ConfigError('ADMIN_TOKEN', 'must consist of visible ASCII characters without spaces (it is sent as "Authorization: Bearer <token>")');
+  }
   // Development only warns (at start) about a short ADMIN_TOKEN; production refuses to start with one.
   if (nodeEnv === 'production' && v.ADMIN_TOKEN && v.ADMIN_TOKEN.length < MIN_ADMIN_TOKEN_LENGTH) {
     throw new ConfigError('ADMIN_TOKEN', `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters when NODE_ENV=production (use a long random secret)`);

@@ -54,6 +54,8 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' }, 'ADMIN_TOKEN'],
     [{ NODE_ENV: 'production', ADMIN_TOKEN: 'x'.repeat(40) }, 'DATABASE_URL'],
     [{ NODE_ENV: 'production', ADMIN_TOKEN: 'x'.repeat(31), DATABASE_URL: 'postgres://db/x' }, 'ADMIN_TOKEN'],
+    [{ ADMIN_TOKEN: `${'x'.repeat(20)} ${'y'.repeat(20)}` }, 'ADMIN_TOKEN'],
+    [{ ADMIN_TOKEN: `${'x'.repeat(40)}é` }, 'ADMIN_TOKEN'],
   ])('rejects %j naming %s', (env, variable) => {
     expectConfigError(env, variable);
   });
