@@ -394,3 +394,32 @@ describe('failed socket handshakes count as failed authentications', () => {
     client.close();
   });
 });
+
+describe('failed-authentication throttling behind a trusted proxy', () => {
+  let t: TestApp;
+  let s: Session;
+  beforeAll(async () => {
+    t = await bootTestApp({ env: { AUTH_FAILURE_LIMIT: '3', AUTH_FAILURE_WINDOW_SECONDS: '60', TRUST_PROXY: 'true', LOG_LEVEL: 'warn' } });
+    s = await createSession(t, 'Behind a proxy');
+  });
+  afterAll(() => t?.close());
+
+  it('counts HTTP and socket failures against the same X-Forwarded-For client, and only that one', async () => {
+    const path = `/tool/organizations/${s.org.id}/solutions`;
+    const from = (client: string) => ({ 'x-forwarded-for': `${client}, 10.9.9.9` });
+    const anonymous = new HttpClient(t.api);
+    // Two failures over HTTP and two handshakes from client 203.0.113.7: the fourth crosses the limit of 3.
+    for (let i = 0; i < 2; i++) expect((await anonymous.get(path, { ...from('203.0.113.7'), authorization: `Bearer ${unknownToken()}` })).status).toBe(401);
+    await expect(open(t.url, { auth: { token: unknownToken() }, headers: from('203.0.113.7') })).rejects.toThrow('unauthorized');
+    const fourth = await open(t.url, { headers: { ...from('203.0.113.7'), authorization: `Bearer ${unknownToken()}` } }).then(
+      () => undefined,
+      (error: Error & { data?: unknown }) => error.data,
+    );
+    expect(fourth).toEqual({ code: 'rate_limited', retryAfter: expect.any(Number) });
+    expect((await anonymous.get(path, { ...from('203.0.113.7'), authorization: `Bearer ${unknownToken()}` })).status).toBe(429);
+    // Another client behind the same proxy is not affected; the blocked client's valid token passes.
+    expect((await anonymous.get(path, { ...from('198.51.100.2'), authorization: `Bearer ${unknownToken()}` })).status).toBe(401);
+    expect((await anonymous.get(path, { ...from('203.0.113.7'), authorization: `Bearer ${s.token}` })).status).toBe(200);
+    (await open(t.url, { auth: { token: s.token }, headers: from('203.0.113.7') })).close();
+  });
+});
