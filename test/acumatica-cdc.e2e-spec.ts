@@ -23,75 +23,92 @@ describe('Acumatica push notifications', () => {
     (await s.http.get(`${table(tableName)}/records/${encodeURIComponent(id)}${includeDeleted ? '?includeDeleted=true' : ''}`)).body;
   const changes = async (tableName: string) => (await s.http.get(`${table(tableName)}/changes?limit=1000`)).body;
 
-  describe('the shared fixtures, posted in file order to one table', () => {
-    const customers = '?table=Customers';
+  describe('the shared fixtures, each test posting what it needs to a table of its own', () => {
+    /** Posts fixtures, in order, to `name`; each must be applied. */
+    const given = async (name: string, ...fixtures: string[]) => {
+      for (const file of fixtures) expect({ file, status: (await push(fixture(file), `?table=${name}`)).status }).toEqual({ file, status: 200 });
+    };
+    const INSERT = '03-constructed-customer-insert.json';
+    const UPDATE = '04-constructed-customer-update.json';
 
     it('03 inserts C000000101', async () => {
-      const res = await push(fixture('03-constructed-customer-insert.json'), customers);
+      const name = uniqueTable();
+      const res = await push(fixture(INSERT), `?table=${name}`);
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ duplicate: false, inserted: 1, updated: 0, deleted: 0, unchanged: 0, stale: 0, tables: { Customers: { head: 1 } } });
-      const stored = await record('Customers', 'C000000101');
+      expect(res.body).toEqual({ duplicate: false, inserted: 1, updated: 0, deleted: 0, unchanged: 0, stale: 0, tables: { [name]: { head: 1 } } });
+      const stored = await record(name, 'C000000101');
       expect(stored).toMatchObject({ id: 'C000000101', deleted: false, seq: 1 });
       expect(stored.data).toMatchObject({ CustomerName: 'Harbor Street Bakery', _tab: 'Customer', _del: false, _mod: '2025-03-20T09:22:24.573' });
     });
 
     it('04 updates it (never a delete)', async () => {
-      const res = await push(fixture('04-constructed-customer-update.json'), customers);
-      expect(res.body).toMatchObject({ duplicate: false, inserted: 0, updated: 1, deleted: 0, tables: { Customers: { head: 2 } } });
-      expect((await record('Customers', 'C000000101')).data).toMatchObject({ CustomerName: 'Harbor Street Bakery & Cafe', CreditLimit: 7500 });
-      expect((await changes('Customers')).items.map((c: { op: string }) => c.op)).toEqual(['insert', 'update']);
+      const name = uniqueTable();
+      await given(name, INSERT);
+      const res = await push(fixture(UPDATE), `?table=${name}`);
+      expect(res.body).toMatchObject({ duplicate: false, inserted: 0, updated: 1, deleted: 0, tables: { [name]: { head: 2 } } });
+      expect((await record(name, 'C000000101')).data).toMatchObject({ CustomerName: 'Harbor Street Bakery & Cafe', CreditLimit: 7500 });
+      expect((await changes(name)).items.map((c: { op: string }) => c.op)).toEqual(['insert', 'update']);
     });
 
     it('05, a byte-identical redelivery, is a duplicate that changes nothing', async () => {
-      const res = await push(fixture('05-constructed-customer-update-redelivered-duplicate.json'), customers);
+      const name = uniqueTable();
+      await given(name, INSERT, UPDATE);
+      const res = await push(fixture('05-constructed-customer-update-redelivered-duplicate.json'), `?table=${name}`);
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ duplicate: true, inserted: 0, updated: 0, deleted: 0, unchanged: 0, stale: 0, tables: { Customers: { head: 2 } } });
-      expect((await changes('Customers')).head).toBe(2);
+      expect(res.body).toEqual({ duplicate: true, inserted: 0, updated: 0, deleted: 0, unchanged: 0, stale: 0, tables: { [name]: { head: 2 } } });
+      expect((await changes(name)).head).toBe(2);
+      expect((await record(name, 'C000000101')).data).toMatchObject({ CreditLimit: 7500 });
     });
 
     it('06 deletes it (row only in Deleted)', async () => {
-      const res = await push(fixture('06-constructed-customer-hard-delete-row-only-in-deleted.json'), customers);
-      expect(res.body).toMatchObject({ deleted: 1, tables: { Customers: { head: 3 } } });
-      expect((await s.http.get(`${table('Customers')}/records/C000000101`)).status).toBe(404);
-      expect((await changes('Customers')).items[2]).toMatchObject({ seq: 3, op: 'delete', id: 'C000000101', data: null });
+      const name = uniqueTable();
+      await given(name, INSERT, UPDATE);
+      const res = await push(fixture('06-constructed-customer-hard-delete-row-only-in-deleted.json'), `?table=${name}`);
+      expect(res.body).toMatchObject({ deleted: 1, tables: { [name]: { head: 3 } } });
+      expect((await s.http.get(`${table(name)}/records/C000000101`)).status).toBe(404);
+      expect((await changes(name)).items[2]).toMatchObject({ seq: 3, op: 'delete', id: 'C000000101', data: null });
     });
 
     it('07 (_del true in Inserted) is a delete: a tombstone, not a live record', async () => {
-      const res = await push(fixture('07-constructed-customer-soft-delete-del-flag-true.json'), customers);
+      const name = uniqueTable();
+      const res = await push(fixture('07-constructed-customer-soft-delete-del-flag-true.json'), `?table=${name}`);
       expect(res.body).toMatchObject({ inserted: 0, updated: 0, deleted: 1 });
-      expect((await s.http.get(`${table('Customers')}/records/C000000102`)).status).toBe(404);
-      expect(await record('Customers', 'C000000102', true)).toMatchObject({ deleted: true });
+      expect((await s.http.get(`${table(name)}/records/C000000102`)).status).toBe(404);
+      expect(await record(name, 'C000000102', true)).toMatchObject({ deleted: true });
     });
 
     it('08 pairs by key, not position, in one commit', async () => {
-      const before = (await changes('Customers')).head;
-      const res = await push(fixture('08-constructed-customer-mass-update-multi-row.json'), customers);
+      const name = uniqueTable();
+      await given(name, INSERT);
+      const res = await push(fixture('08-constructed-customer-mass-update-multi-row.json'), `?table=${name}`);
       expect(res.body).toMatchObject({ duplicate: false, inserted: 1, updated: 2, deleted: 1, unchanged: 0, stale: 0 });
-      expect(res.body.tables.Customers.head).toBe(before + 4);
-      expect((await record('Customers', 'C000000201')).data).toMatchObject({ CustomerName: 'Alpine Outfitters', Status: 'On Hold' });
-      expect((await record('Customers', 'C000000202')).data).toMatchObject({ CustomerName: 'Bayview Dental', Status: 'On Hold' });
-      expect((await record('Customers', 'C000000205')).data).toMatchObject({ CustomerName: 'Cedar Lane Florist', Status: 'Active' });
-      expect(await record('Customers', 'C000000204', true)).toMatchObject({ deleted: true });
-      const log = (await changes('Customers')).items.slice(before) as { seq: number; modifiedAt: string }[];
-      expect(log.map((c) => c.seq)).toEqual([before + 1, before + 2, before + 3, before + 4]);
+      expect(res.body.tables[name].head).toBe(1 + 4);
+      expect((await record(name, 'C000000201')).data).toMatchObject({ CustomerName: 'Alpine Outfitters', Status: 'On Hold' });
+      expect((await record(name, 'C000000202')).data).toMatchObject({ CustomerName: 'Bayview Dental', Status: 'On Hold' });
+      expect((await record(name, 'C000000205')).data).toMatchObject({ CustomerName: 'Cedar Lane Florist', Status: 'Active' });
+      expect(await record(name, 'C000000204', true)).toMatchObject({ deleted: true });
+      const log = (await changes(name)).items.slice(1) as { seq: number; modifiedAt: string }[];
+      expect(log.map((c) => c.seq)).toEqual([2, 3, 4, 5]);
       expect(new Set(log.map((c) => c.modifiedAt)).size).toBe(1); // one commit
     });
 
     it('12 (Query and Inserted missing) is a 400 naming both, and writes nothing', async () => {
-      const head = (await changes('Customers')).head;
-      const res = await push(fixture('12-constructed-invalid-missing-query-and-inserted.json'), customers);
+      const name = uniqueTable();
+      await given(name, INSERT);
+      const res = await push(fixture('12-constructed-invalid-missing-query-and-inserted.json'), `?table=${name}`);
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
       expect(res.body.detail).toContain('Query');
       expect(res.body.detail).toContain('Inserted');
-      expect((await changes('Customers')).head).toBe(head);
+      expect((await changes(name)).head).toBe(1);
     });
 
     it('01 (the verbatim documentation sample) updates AACOMPUT01 to Inactive', async () => {
-      const res = await push(fixture('01-verbatim-acumatica-docs-stock-item-status-update.json'), '?table=StockItems');
+      const name = uniqueTable();
+      const res = await push(fixture('01-verbatim-acumatica-docs-stock-item-status-update.json'), `?table=${name}`);
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ updated: 1, deleted: 0, tables: { StockItems: { head: 1 } } });
-      expect((await record('StockItems', 'AACOMPUT01')).data).toMatchObject({ ItemStatus: 'Inactive', StockItem: true });
+      expect(res.body).toMatchObject({ updated: 1, deleted: 0, tables: { [name]: { head: 1 } } });
+      expect((await record(name, 'AACOMPUT01')).data).toMatchObject({ ItemStatus: 'Inactive', StockItem: true });
     });
   });
 
@@ -292,7 +309,7 @@ describe('Acumatica push notifications', () => {
       expect(res.status).toBe(413);
     });
 
-    it('answers 404 for an unknown solution and 403 without cdc:push', async () => {
+    it('answers 404 for an unknown solution, 403 without cdc:push and 401 without a token, and accepts BEARER in upper case', async () => {
       const body = notification({ inserted: [{ Code: 'x' }] });
       expect((await pushCdc(s.http, `/tool/organizations/${s.org.id}/solutions/00000000-0000-4000-8000-000000000000`, body, '?table=x')).status).toBe(404);
       const reader = await s.operator.post(`/tool/organizations/${s.org.id}/tokens`, { name: 'reader', scopes: ['data:read'] });
@@ -300,8 +317,16 @@ describe('Acumatica push notifications', () => {
       const pusher = await s.operator.post(`/tool/organizations/${s.org.id}/tokens`, { name: 'pusher', scopes: ['cdc:push'] });
       const asPusher = await pushCdc(new HttpClient(t.api, pusher.body.token), s.solutionPath, body, `?table=${uniqueTable()}`, 'application/json');
       expect(asPusher.status).toBe(200);
-      const bearerUpper = await pushCdc(s.http.withToken(undefined), s.solutionPath, body, `?table=${uniqueTable()}`);
-      expect(bearerUpper.status).toBe(401);
+      // The scheme word in upper case is accepted; no token at all is 401.
+      const anonymous = s.http.withToken(undefined);
+      const bearerUpper = await anonymous.post(`${s.solutionPath}/acumatica/cdc?table=${uniqueTable()}`, body, {
+        authorization: `BEARER ${pusher.body.token}`,
+        'content-type': 'application/json',
+      });
+      expect(bearerUpper.status).toBe(200);
+      const noToken = await pushCdc(anonymous, s.solutionPath, body, `?table=${uniqueTable()}`);
+      expect(noToken.status).toBe(401);
+      expect(noToken.headers.get('www-authenticate')).toBe('Bearer');
     });
   });
 

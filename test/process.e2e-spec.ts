@@ -2,7 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { createTestDatabase } from '@tablecast/testing';
 import { runServer, waitUntilUp } from './support/server-process';
+
+const SHORT_ADMIN_TOKEN = 'hunter2-only-31-characters-long';
 
 describe('the server process', () => {
   it.each([
@@ -12,6 +15,7 @@ describe('the server process', () => {
     [{ REGION_BASE_URLS: '{"us-east-1": ' }, 'REGION_BASE_URLS'],
     [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://127.0.0.1:1/x' }, 'ADMIN_TOKEN'],
     [{ NODE_ENV: 'production', ADMIN_TOKEN: 'a'.repeat(40) }, 'DATABASE_URL'],
+    [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://127.0.0.1:1/x', ADMIN_TOKEN: SHORT_ADMIN_TOKEN }, 'ADMIN_TOKEN'],
   ])('exits 1 on %j with one line naming %s', async (env, variable) => {
     const server = await runServer(env as Record<string, string>);
     const code = await server.exited;
@@ -19,7 +23,24 @@ describe('the server process', () => {
     const lines = server.output().trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(variable);
+    expect(lines[0]).not.toContain('hunter2');
   });
+
+  it('starts in development with a short ADMIN_TOKEN, warning about it, and accepts it', async () => {
+    expect(SHORT_ADMIN_TOKEN).toHaveLength(31);
+    const database = await createTestDatabase();
+    const server = await runServer({ DATABASE_URL: database.url, ADMIN_TOKEN: SHORT_ADMIN_TOKEN });
+    try {
+      await waitUntilUp(server);
+      expect(server.output()).toContain('ADMIN_TOKEN is shorter than 32 characters');
+      expect(server.output()).not.toContain(SHORT_ADMIN_TOKEN);
+      const res = await fetch(`${server.url}/v2.0/tool/organizations`, { headers: { authorization: `Bearer ${SHORT_ADMIN_TOKEN}` } });
+      expect(res.status).toBe(200);
+    } finally {
+      await server.stop('SIGTERM');
+      await database.drop();
+    }
+  }, 60_000);
 
   describe('with the embedded PostgreSQL (no DATABASE_URL)', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tablecast-embedded-'));

@@ -128,6 +128,20 @@ describe('organizations, solutions and tokens', () => {
       expect((await operator.post(`/tool/organizations/${a.org.id}/tokens`, { name: 'x', expiresAt: '2001-01-01T00:00:00Z' })).status).toBe(400);
     });
 
+    it('accepts expiresAt only as a strict RFC 3339 date-time with a zone, on a real calendar date', async () => {
+      const before = (await operator.get(`/tool/organizations/${a.org.id}/tokens?limit=1000`)).body.items.length;
+      for (const expiresAt of ['2030-02-30T00:00:00Z', '2030-02-29T00:00:00Z', '2030-04-31T12:00:00Z', '2030-01-01T00:00:00', '2030-01-01T24:00:00Z', '2030-01-01', '2030-01-01 00:00:00Z', 1893456000000]) {
+        const res = await operator.post(`/tool/organizations/${a.org.id}/tokens`, { name: 'bad expiry', expiresAt });
+        expect({ expiresAt, status: res.status }).toEqual({ expiresAt, status: 400 });
+        expect(res.headers.get('content-type')).toContain('application/problem+json');
+        expect(res.body.errors).toEqual([expect.objectContaining({ field: 'expiresAt' })]);
+      }
+      expect((await operator.get(`/tool/organizations/${a.org.id}/tokens?limit=1000`)).body.items.length).toBe(before);
+      const offset = await operator.post(`/tool/organizations/${a.org.id}/tokens`, { name: 'good expiry', expiresAt: '2032-02-29T01:30:00+02:00' });
+      expect(offset.status).toBe(201);
+      expect(offset.body.expiresAt).toBe('2032-02-28T23:30:00.000Z');
+    });
+
     it('answers 404 for non-UUID and unknown ids', async () => {
       expect((await operator.get('/tool/organizations/not-a-uuid')).status).toBe(404);
       expect((await operator.get(`/tool/organizations/${a.org.id}/solutions/1'%20OR%201=1`)).status).toBe(404);
@@ -167,8 +181,8 @@ describe('organizations, solutions and tokens', () => {
       const soon = new Date(Date.now() + 1500).toISOString();
       const expiring = await tokenWith(a, ['data:read'], { expiresAt: soon });
       expect((await expiring.get(`/tool/organizations/${a.org.id}/solutions`)).status).toBe(200);
-      await new Promise((done) => setTimeout(done, 1700));
-      expect((await expiring.get(`/tool/organizations/${a.org.id}/solutions`)).status).toBe(401);
+      await waitFor(async () => (await expiring.get(`/tool/organizations/${a.org.id}/solutions`)).status === 401, { timeoutMs: 6000, what: 'the expired token to be refused' });
+      expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(soon));
     });
 
     it('refuses a revoked token on this instance at once and on another instance before its cache expires', async () => {

@@ -56,16 +56,19 @@ describe('database outage and pool exhaustion', () => {
         await sleep(200);
       }
     })();
+    let acknowledged = 0;
     const sending = sendLikeAcumatica(() => server.url, tenant.token, `${tenant.solutionPath}/acumatica/cdc?table=${table}`, bodies, {
       senders: 8,
       deadlineMs: 120_000,
+      onAcknowledged: (count) => (acknowledged = count),
     });
 
-    await sleep(1000);
+    // Stop PostgreSQL in the middle of the stream: some notifications acknowledged, most still to come.
+    await waitFor(() => acknowledged >= 20, { timeoutMs: 30_000, intervalMs: 10, what: 'the first acknowledged notifications' });
     await cluster.stop('fast');
     const downAt = Date.now();
     await waitFor(() => readiness.at(-1) === 503, { timeoutMs: 5000, what: '/readyz to report 503' });
-    await sleep(OUTAGE_MS - (Date.now() - downAt));
+    await sleep(OUTAGE_MS - (Date.now() - downAt)); // the outage itself: a duration, not a synchronization
     await cluster.start();
     await waitFor(async () => (await fetch(`${server.url}/readyz`)).status === 200, { timeoutMs: 5000, intervalMs: 100, what: 'recovery within 5 s' });
 
@@ -99,6 +102,11 @@ describe('database outage and pool exhaustion', () => {
       Array.from({ length: 60 }, () => fetch(`${server.url}/v2.0${tenant.solutionPath}/tables/${table}/records?limit=1000`, { headers: { authorization: `Bearer ${tenant.token}` } }).then((r) => r.status)),
     );
     expect(reads.filter((s) => s !== 200 && s !== 503)).toEqual([]);
+    const served = { writes: statuses.filter((s) => s === 200).length, reads: reads.filter((s) => s === 200).length };
+    console.log(`pool test: 60 concurrent writes and 60 concurrent reads on a pool of 4: ${served.writes} and ${served.reads} served, the rest 503`);
+    // Waiting for a connection is queueing, not failing: most requests are served, not turned away.
+    expect(served.writes).toBeGreaterThanOrEqual(bodies.length / 2);
+    expect(served.reads).toBeGreaterThanOrEqual(reads.length / 2);
     expect(server.child.exitCode).toBeNull();
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
     expect(await countRecords(table)).toBe(statuses.filter((s) => s === 200).length);

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { io } from 'socket.io-client';
+import { waitFor } from '@tablecast/testing';
 import { notification } from '../support/acumatica';
 import { PgCluster } from '../support/pg-cluster';
 import { runServer, waitUntilUp } from '../support/server-process';
@@ -24,7 +25,6 @@ describe('graceful shutdown under load', () => {
       socket.once('connect', () => done());
       socket.once('connect_error', fail);
     });
-    const socketClosed = new Promise<void>((done) => socket.once('disconnect', () => done()));
 
     const acknowledged: number[] = [];
     const outcomes: (number | string)[] = [];
@@ -50,14 +50,17 @@ describe('graceful shutdown under load', () => {
       }
     };
     const senders = Array.from({ length: 6 }, sender);
-    await sleep(1500);
+    // Under load: a few notifications acknowledged, one in flight per sender.
+    await waitFor(() => acknowledged.length >= 6, { timeoutMs: 30_000, intervalMs: 10, what: 'the first acknowledged notifications' });
     const beforeSignal = acknowledged.length;
     server.child.kill('SIGTERM');
     const code = await server.exited;
-    await sleep(500);
+    // After the exit, every sender's next attempt is refused (connection refused): wait for those, then stop.
+    const atExit = outcomes.length;
+    await waitFor(() => outcomes.slice(atExit).filter((o) => typeof o === 'string').length >= 6, { timeoutMs: 10_000, what: 'refused attempts after the exit' });
     sending = false;
     await Promise.all(senders);
-    await Promise.race([socketClosed, sleep(2000)]);
+    await waitFor(() => !socket.connected, { timeoutMs: 5000, what: 'the server to close the socket' });
 
     const refused = outcomes.filter((o) => o === 503 || typeof o === 'string').length;
     console.log(`shutdown test: ${acknowledged.length} acknowledged (${beforeSignal} before SIGTERM, the rest in flight), ${refused} refused`);

@@ -14,6 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { HttpClient, HttpResult, waitFor } from '@tablecast/testing';
 import { Client } from 'pg';
 import { notification } from '../support/acumatica';
+import { connect, Handshake, open } from '../support/socket';
 import { bootTestApp, TEST_ADMIN_TOKEN, TestApp } from '../support/test-app';
 import { createSession, Session } from '../support/session';
 
@@ -32,7 +33,6 @@ type Credential = 'no token' | 'malformed header' | 'unknown token' | 'expired t
 const UNAUTHENTICATED: Credential[] = ['no token', 'malformed header', 'unknown token', 'expired token', 'revoked token'];
 const MALFORMED_HEADERS = ['Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'Token abc', 'Bearer a b', 'bearer\ttcp_x y', 'Bearer tcp_', `Bearer ${'x'.repeat(600)}`, 'Digest username="x"', 'tcp_noscheme'];
 
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const unknownToken = () => `tcp_${randomBytes(32).toString('base64url')}`;
 
 describe('authentication and authorization matrix', () => {
@@ -128,7 +128,11 @@ describe('authentication and authorization matrix', () => {
     expect((await anonymous.get(`/tool/organizations/${b.org.id}`, { authorization: `Bearer ${expiredToken}` })).status).toBe(200);
     expect((await anonymous.get(`/tool/organizations/${b.org.id}`, { authorization: `Bearer ${revokedToken}` })).status).toBe(200);
     expect((await operator.delete(`/tool/organizations/${b.org.id}/tokens/${revoked.id}`)).status).toBe(204);
-    await sleep(Math.max(0, expiresAt - Date.now()) + 200);
+    await waitFor(async () => (await anonymous.get(`/tool/organizations/${b.org.id}`, { authorization: `Bearer ${expiredToken}` })).status === 401, {
+      timeoutMs: expiresAt - Date.now() + 5000,
+      what: 'the expired token to be refused',
+    });
+    expect(Date.now()).toBeGreaterThanOrEqual(expiresAt);
 
     const matrix: { route: string; credential: Credential; status: number }[] = [];
     const list = routes();
@@ -216,6 +220,111 @@ describe('authentication and authorization matrix', () => {
   });
 });
 
+describe('where a token may come from: only the Authorization header, parsed alike for HTTP and sockets', () => {
+  let t: TestApp;
+  let s: Session;
+  beforeAll(async () => {
+    t = await bootTestApp({ env: { AUTH_FAILURE_LIMIT: '100000', LOG_LEVEL: 'warn' } });
+    s = await createSession(t, 'Token placement');
+  });
+  afterAll(() => t?.close());
+
+  interface Placement {
+    name: string;
+    accepted: boolean;
+    /** How an HTTP request presents the token (undefined: no HTTP equivalent). */
+    http?: { query?: string; headers?: Record<string, string>; bodyField?: boolean };
+    /** How a socket handshake presents it. */
+    socket: Handshake;
+  }
+  const placements = (token: string): Placement[] => [
+    { name: 'query string access_token', accepted: false, http: { query: `access_token=${token}` }, socket: { query: { access_token: token } } },
+    { name: 'query string token', accepted: false, http: { query: `token=${token}` }, socket: { query: { token } } },
+    {
+      name: 'Basic header + query string access_token',
+      accepted: false,
+      http: { query: `access_token=${token}`, headers: { authorization: 'Basic eDp5' } },
+      socket: { query: { access_token: token }, headers: { authorization: 'Basic eDp5' } },
+    },
+    { name: 'body field access_token', accepted: false, http: { bodyField: true }, socket: { auth: { access_token: token } } },
+    {
+      name: 'Basic header + body field access_token',
+      accepted: false,
+      http: { bodyField: true, headers: { authorization: 'Basic eDp5' } },
+      socket: { auth: { access_token: token }, headers: { authorization: 'Basic eDp5' } },
+    },
+    { name: 'cookie', accepted: false, http: { headers: { cookie: `access_token=${token}; token=${token}` } }, socket: { headers: { cookie: `access_token=${token}; token=${token}` } } },
+    { name: 'Bearer and two spaces', accepted: false, http: { headers: { authorization: `Bearer  ${token}` } }, socket: { headers: { authorization: `Bearer  ${token}` } } },
+    { name: 'Bearer and a tab', accepted: false, http: { headers: { authorization: `Bearer\t${token}` } }, socket: { headers: { authorization: `Bearer\t${token}` } } },
+    { name: 'Bearer, token and another word', accepted: false, http: { headers: { authorization: `Bearer ${token} x` } }, socket: { headers: { authorization: `Bearer ${token} x` } } },
+    { name: 'the token without a scheme', accepted: false, http: { headers: { authorization: token } }, socket: { headers: { authorization: token } } },
+    { name: 'another scheme', accepted: false, http: { headers: { authorization: `Token ${token}` } }, socket: { headers: { authorization: `Token ${token}` } } },
+    { name: 'auth.token "Bearer" and two spaces', accepted: false, socket: { auth: { token: `Bearer  ${token}` } } },
+    { name: 'Bearer', accepted: true, http: { headers: { authorization: `Bearer ${token}` } }, socket: { headers: { authorization: `Bearer ${token}` } } },
+    { name: 'lower-case bearer', accepted: true, http: { headers: { authorization: `bearer ${token}` } }, socket: { headers: { authorization: `bearer ${token}` } } },
+    { name: 'upper-case BEARER', accepted: true, http: { headers: { authorization: `BEARER ${token}` } }, socket: { headers: { authorization: `BEARER ${token}` } } },
+    { name: 'auth.token', accepted: true, socket: { auth: { token } } },
+  ];
+
+  it('accepts a token over HTTP only as "Bearer <token>" in the Authorization header (any case), never in a query, body or cookie', async () => {
+    const anonymous = new HttpClient(t.api);
+    const solutions = `/tool/organizations/${s.org.id}/solutions`;
+    const outcomes: string[] = [];
+    for (const placement of placements(s.token)) {
+      if (!placement.http) continue;
+      const { query, headers = {}, bodyField } = placement.http;
+      const path = `${solutions}${query ? `?${query}` : ''}`;
+      const name = `placed ${placement.name}`;
+      const res = bodyField ? await anonymous.post(path, { name, access_token: s.token }, headers) : await anonymous.get(path, headers);
+      outcomes.push(`${placement.name}: ${res.status}`);
+      if (placement.accepted) {
+        expect({ placement: placement.name, status: res.status }).toEqual({ placement: placement.name, status: 200 });
+      } else {
+        expect({ placement: placement.name, status: res.status, challenge: res.headers.get('www-authenticate') }).toEqual({ placement: placement.name, status: 401, challenge: 'Bearer' });
+        expect(res.text).not.toContain(s.token);
+      }
+    }
+    console.log(`token placements over HTTP:\n  ${outcomes.join('\n  ')}`);
+    // Nothing was created by a refused body-field request.
+    const listed = (await s.http.get(`${solutions}?limit=1000`)).body.items as { name: string }[];
+    expect(listed.filter((x) => x.name.startsWith('placed '))).toEqual([]);
+  });
+
+  it('accepts a socket handshake only with auth.token or the same "Bearer <token>" header, never a query, cookie or other field', async () => {
+    const outcomes: string[] = [];
+    for (const placement of placements(s.token)) {
+      const result = await open(t.url, placement.socket).then(
+        (client) => {
+          client.close();
+          return 'connected';
+        },
+        (error: Error) => error.message,
+      );
+      outcomes.push(`${placement.name}: ${result}`);
+      expect({ placement: placement.name, result }).toEqual({ placement: placement.name, result: placement.accepted ? 'connected' : 'unauthorized' });
+    }
+    console.log(`token placements over Socket.IO:\n  ${outcomes.join('\n  ')}`);
+  });
+});
+
+describe('the default Socket.IO namespace', () => {
+  let t: TestApp;
+  let s: Session;
+  beforeAll(async () => {
+    t = await bootTestApp({ env: { LOG_LEVEL: 'warn' } });
+    s = await createSession(t, 'Default namespace');
+  });
+  afterAll(() => t?.close());
+
+  it('refuses every connection to "/" with "unauthorized": without a token, with a bad one and with a valid one', async () => {
+    for (const handshake of [{}, { auth: { token: unknownToken() } }, { auth: { token: s.token } }, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } }]) {
+      await expect(open(t.url, { namespace: '/', ...handshake })).rejects.toThrow('unauthorized');
+    }
+    // /dynamic-data is unaffected.
+    (await connect(t.url, { token: s.token })).close();
+  });
+});
+
 describe('failed-authentication throttling', () => {
   let t: TestApp;
   let s: Session;
@@ -225,26 +334,92 @@ describe('failed-authentication throttling', () => {
   });
   afterAll(() => t?.close());
 
-  it('answers 429 with Retry-After once an address has failed more than AUTH_FAILURE_LIMIT times, even for a valid token', async () => {
+  it('answers 429 with Retry-After to failed authentications once an address has failed more than AUTH_FAILURE_LIMIT times, and still serves valid tokens from it', async () => {
     const path = `/tool/organizations/${s.org.id}/solutions`;
     const anonymous = new HttpClient(t.api);
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await anonymous.get(path, { authorization: `Bearer ${unknownToken()}` })).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401]);
-    const limited = await waitFor(
-      async () => {
-        const res = await anonymous.get(path, { authorization: `Bearer ${unknownToken()}` });
-        return res.status === 429 ? res : undefined;
-      },
-      { timeoutMs: 5000, what: 'a 429 after the limit' },
-    );
+    const limited = await anonymous.get(path, { authorization: `Bearer ${unknownToken()}` });
+    expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(limited.headers.get('content-type')).toContain('application/problem+json');
     expect(limited.body).toMatchObject({ status: 429 });
-    // While blocked, the address is refused before its token is even looked at.
-    const valid = await s.http.get(path);
-    expect(valid.status).toBe(429);
-    expect(Number(valid.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(valid.text).not.toContain(s.token);
+    // A missing token and a malformed header are failed authentications too.
+    expect((await anonymous.get(path)).status).toBe(429);
+    expect((await anonymous.get(path, { authorization: 'Basic eDp5' })).status).toBe(429);
+    // A valid token from the same address is never refused because of the others' failures: HTTP and socket.
+    for (let i = 0; i < 3; i++) expect((await s.http.get(path)).status).toBe(200);
+    expect((await new HttpClient(t.api, TEST_ADMIN_TOKEN).get('/tool/organizations')).status).toBe(200);
+    (await connect(t.url, { token: s.token })).close();
+    // … while the failures stay refused.
+    expect((await anonymous.get(path, { authorization: `Bearer ${unknownToken()}` })).status).toBe(429);
+  });
+});
+
+describe('failed socket handshakes count as failed authentications', () => {
+  let t: TestApp;
+  let s: Session;
+  beforeAll(async () => {
+    t = await bootTestApp({ env: { AUTH_FAILURE_LIMIT: '5', AUTH_FAILURE_WINDOW_SECONDS: '60', LOG_LEVEL: 'warn' } });
+    s = await createSession(t, 'Throttled sockets');
+  });
+  afterAll(() => t?.close());
+
+  it('blocks an address after AUTH_FAILURE_LIMIT bad handshakes, for HTTP and sockets, but never its valid tokens', async () => {
+    const path = `/tool/organizations/${s.org.id}/solutions`;
+    const refusals: { message: string; data?: { code?: string; retryAfter?: number } }[] = [];
+    for (let i = 0; i < 6; i++) {
+      const handshake = i % 2 ? { auth: { token: unknownToken() } } : {};
+      refusals.push(await open(t.url, handshake).then(
+        (client) => {
+          client.close();
+          return { message: 'connected' };
+        },
+        (error: Error & { data?: { code?: string; retryAfter?: number } }) => ({ message: error.message, data: error.data }),
+      ));
+    }
+    expect(refusals.map((r) => r.message)).toEqual(Array(6).fill('unauthorized'));
+    expect(refusals.slice(0, 5).map((r) => r.data)).toEqual(Array(5).fill(undefined));
+    // The sixth failure crossed the limit: the refusal says so (the message stays "unauthorized", as the contract says).
+    expect(refusals[5].data).toEqual({ code: 'rate_limited', retryAfter: expect.any(Number) });
+    expect(refusals[5].data!.retryAfter).toBeGreaterThan(0);
+    // The same address over HTTP: failures are 429 now; valid tokens still pass, over both.
+    const bad = await new HttpClient(t.api, unknownToken()).get(path);
+    expect(bad.status).toBe(429);
+    expect(Number(bad.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await s.http.get(path)).status).toBe(200);
+    const client = await connect(t.url, { header: `Bearer ${s.token}` });
+    expect(await client.request('subscribe', { organizationId: s.org.id, solutionId: s.solution.id, table: 'Anything' })).toEqual({ ok: true, head: 0 });
+    client.close();
+  });
+});
+
+describe('failed-authentication throttling behind a trusted proxy', () => {
+  let t: TestApp;
+  let s: Session;
+  beforeAll(async () => {
+    t = await bootTestApp({ env: { AUTH_FAILURE_LIMIT: '3', AUTH_FAILURE_WINDOW_SECONDS: '60', TRUST_PROXY: 'true', LOG_LEVEL: 'warn' } });
+    s = await createSession(t, 'Behind a proxy');
+  });
+  afterAll(() => t?.close());
+
+  it('counts HTTP and socket failures against the same X-Forwarded-For client, and only that one', async () => {
+    const path = `/tool/organizations/${s.org.id}/solutions`;
+    const from = (client: string) => ({ 'x-forwarded-for': `${client}, 10.9.9.9` });
+    const anonymous = new HttpClient(t.api);
+    // Two failures over HTTP and two handshakes from client 203.0.113.7: the fourth crosses the limit of 3.
+    for (let i = 0; i < 2; i++) expect((await anonymous.get(path, { ...from('203.0.113.7'), authorization: `Bearer ${unknownToken()}` })).status).toBe(401);
+    await expect(open(t.url, { auth: { token: unknownToken() }, headers: from('203.0.113.7') })).rejects.toThrow('unauthorized');
+    const fourth = await open(t.url, { headers: { ...from('203.0.113.7'), authorization: `Bearer ${unknownToken()}` } }).then(
+      () => undefined,
+      (error: Error & { data?: unknown }) => error.data,
+    );
+    expect(fourth).toEqual({ code: 'rate_limited', retryAfter: expect.any(Number) });
+    expect((await anonymous.get(path, { ...from('203.0.113.7'), authorization: `Bearer ${unknownToken()}` })).status).toBe(429);
+    // Another client behind the same proxy is not affected; the blocked client's valid token passes.
+    expect((await anonymous.get(path, { ...from('198.51.100.2'), authorization: `Bearer ${unknownToken()}` })).status).toBe(401);
+    expect((await anonymous.get(path, { ...from('203.0.113.7'), authorization: `Bearer ${s.token}` })).status).toBe(200);
+    (await open(t.url, { auth: { token: s.token }, headers: from('203.0.113.7') })).close();
   });
 });

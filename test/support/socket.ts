@@ -48,12 +48,32 @@ export class TableClient {
 
 /** Connects and resolves once connected; rejects with the connect_error message. */
 export function connect(url: string, credentials: { token?: string; header?: string } = {}): Promise<TableClient> {
-  const socket = io(`${url}/dynamic-data`, {
+  return open(url, {
+    auth: credentials.token ? { token: credentials.token } : {},
+    headers: credentials.header ? { authorization: credentials.header } : undefined,
+  });
+}
+
+export interface Handshake {
+  /** Default `/dynamic-data`. */
+  namespace?: string;
+  auth?: Record<string, unknown>;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Connects with exactly the given handshake; resolves once connected, rejects with the
+ * connect_error (its `message`, and the server's `data` when it sent one).
+ */
+export function open(url: string, handshake: Handshake): Promise<TableClient> {
+  const socket = io(`${url}${handshake.namespace ?? '/dynamic-data'}`, {
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
-    auth: credentials.token ? { token: credentials.token } : {},
-    extraHeaders: credentials.header ? { authorization: credentials.header } : undefined,
+    auth: handshake.auth ?? {},
+    query: handshake.query,
+    extraHeaders: handshake.headers,
     timeout: 5000,
   });
   return new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
-import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOperation, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Principal, Scope } from './scopes';
+import { Scope } from './scopes';
 
 export const REQUIRED_ACCESS = 'tablecast:access';
 
@@ -29,7 +29,3 @@ export const RequireScopes = (summary: string, ...scopes: Scope[]): MethodDecora
     operatorOnly: false,
     scopes,
   });
-
-export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
-  return context.switchToHttp().getRequest<{ user: Principal }>().user;
-});

@@ -3,12 +3,14 @@ import { ConfigType } from '@nestjs/config';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import { DomainError } from '@tablecast/common';
 import { authConfig } from '@tablecast/config';
+import { IncomingMessage } from 'node:http';
 
 const THROTTLER = 'auth-failures';
 
 /**
  * Slows down guessing: more than AUTH_FAILURE_LIMIT failed authentications from one address within
- * the window, and that address gets 429 with Retry-After until the window has passed.
+ * the window, and that address's failed authentications get 429 with Retry-After until the window
+ * has passed. Only failures are refused: a valid token from the same address still passes.
  */
 @Injectable()
 export class AuthFailureLimiter {
@@ -17,13 +19,21 @@ export class AuthFailureLimiter {
     private readonly storage: ThrottlerStorageService,
   ) {}
 
-  /** Throws 429 while the address is blocked. */
-  assertNotBlocked(address: string): void {
-    const record = this.storage.storage.get(key(address));
-    if (record?.isBlocked && record.blockExpiresAt > Date.now()) throw tooMany(record.blockExpiresAt - Date.now());
+  /**
+   * The client address of an HTTP request or a socket handshake, the same way for both: the
+   * connection's peer, or with TRUST_PROXY the left-most X-Forwarded-For entry (as Express's
+   * `trust proxy = true` reads it).
+   */
+  addressOf(request: IncomingMessage): string {
+    if (this.config.trustProxy) {
+      const forwarded = request.headers['x-forwarded-for'];
+      const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+      if (first) return first;
+    }
+    return request.socket.remoteAddress ?? 'unknown';
   }
 
-  /** Counts a failure; throws 429 when this one crosses the limit. */
+  /** Counts a failed authentication; throws 429 while the address is over the limit (this failure included). */
   async recordFailure(address: string): Promise<void> {
     const { isBlocked, timeToBlockExpire } = await this.storage.increment(
       key(address),

@@ -2,6 +2,7 @@ export * from './access.decorators';
 export * from './access-tokens.service';
 export * from './auth-failure-limiter';
 export * from './auth.module';
+export * from './bearer-authenticator';
 export * from './operator-token.service';
 export * from './scopes';
 export * from './token-revoked.events';

@@ -1,10 +1,6 @@
 export const SCOPES = ['cdc:push', 'data:read', 'data:write', 'org:admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-export function isScope(value: unknown): value is Scope {
-  return typeof value === 'string' && (SCOPES as readonly string[]).includes(value);
-}
-
 /** Who is calling: the operator, or a personal access token of one organization. */
 export type Principal =
   | { kind: 'operator' }

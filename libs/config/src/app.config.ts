@@ -1,14 +1,17 @@
-import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { ConfigError } from './config.errors';
 import { Env, validateEnv } from './env';
+import { configNamespace } from './config-namespace';
+
+/** Shortest ADMIN_TOKEN accepted in production (development only warns). */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
 class AppEnv {
   @IsOptional() @Type(() => Number) @IsInt({ message: 'PORT must be an integer between 0 and 65535' }) @Min(0) @Max(65535)
   PORT: number = 3000;
 
-  /** Any value; only `production` changes behaviour (it requires ADMIN_TOKEN and DATABASE_URL). */
+  /** Any value; only `production` changes behaviour (it requires a long ADMIN_TOKEN and DATABASE_URL). */
   @IsOptional() @IsString()
   NODE_ENV = 'development';
 
@@ -54,6 +57,14 @@ export function parseAppConfig(env: Env): AppConfig {
   if (nodeEnv === 'production' && !v.ADMIN_TOKEN) {
     throw new ConfigError('ADMIN_TOKEN', 'is required when NODE_ENV=production');
   }
+  // It travels in an Authorization header: visible ASCII only, no spaces.
+  if (v.ADMIN_TOKEN && !/^[!-~]+$/.test(v.ADMIN_TOKEN)) {
+    throw new ConfigError('ADMIN_TOKEN', 'must consist of visible ASCII characters without spaces (it is sent as "Authorization: Bearer <token>")');
+  }
+  // Development only warns (at start) about a short ADMIN_TOKEN; production refuses to start with one.
+  if (nodeEnv === 'production' && v.ADMIN_TOKEN && v.ADMIN_TOKEN.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new ConfigError('ADMIN_TOKEN', `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters when NODE_ENV=production (use a long random secret)`);
+  }
   return {
     port: v.PORT,
     nodeEnv,
@@ -65,4 +76,4 @@ export function parseAppConfig(env: Env): AppConfig {
   };
 }
 
-export const appConfig = registerAs('app', () => parseAppConfig(process.env));
+export const appConfig = configNamespace<AppConfig>('app');

@@ -1,7 +1,7 @@
-import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Env, validateEnv } from './env';
+import { configNamespace } from './config-namespace';
 
 class AuthEnv {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1)
@@ -50,4 +50,4 @@ function normalizeBoolean(value: string | undefined): string | undefined {
   return value;
 }
 
-export const authConfig = registerAs('auth', () => parseAuthConfig(process.env));
+export const authConfig = configNamespace<AuthConfig>('auth');

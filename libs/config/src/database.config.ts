@@ -1,9 +1,9 @@
-import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { ConfigError } from './config.errors';
 import { Env, validateEnv } from './env';
 import { IsPostgresUrl } from './is-postgres-url.validator';
+import { configNamespace } from './config-namespace';
 
 class DatabaseEnv {
   @IsOptional() @IsPostgresUrl()
@@ -53,4 +53,4 @@ export function parseDatabaseConfig(env: Env): DatabaseConfig {
   };
 }
 
-export const databaseConfig = registerAs('database', () => parseDatabaseConfig(process.env));
+export const databaseConfig = configNamespace<DatabaseConfig>('database');

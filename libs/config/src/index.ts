@@ -2,6 +2,7 @@ export * from './app.config';
 export * from './auth.config';
 export * from './config.errors';
 export * from './cdc.config';
+export * from './config-namespace';
 export * from './config.module';
 export * from './data.config';
 export * from './database.config';

@@ -53,11 +53,20 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' }, 'ADMIN_TOKEN'],
     [{ NODE_ENV: 'production', ADMIN_TOKEN: 'x'.repeat(40) }, 'DATABASE_URL'],
+    [{ NODE_ENV: 'production', ADMIN_TOKEN: 'x'.repeat(31), DATABASE_URL: 'postgres://db/x' }, 'ADMIN_TOKEN'],
+    [{ ADMIN_TOKEN: `${'x'.repeat(20)} ${'y'.repeat(20)}` }, 'ADMIN_TOKEN'],
+    [{ ADMIN_TOKEN: `${'x'.repeat(40)}é` }, 'ADMIN_TOKEN'],
   ])('rejects %j naming %s', (env, variable) => {
     expectConfigError(env, variable);
   });
 
+  it('accepts a 32-character ADMIN_TOKEN in production and a short one in development (which only warns at start)', () => {
+    expect(loadConfig({ NODE_ENV: 'production', ADMIN_TOKEN: 'x'.repeat(32), DATABASE_URL: 'postgres://db/x' }).app.adminToken).toHaveLength(32);
+    expect(loadConfig({ ADMIN_TOKEN: 'short' }).app.adminToken).toBe('short');
+  });
+
   it('shows the offending value but never an ADMIN_TOKEN', () => {
+    expect(expectConfigError({ NODE_ENV: 'production', ADMIN_TOKEN: 'hunter2-short', DATABASE_URL: 'postgres://db/x' }, 'ADMIN_TOKEN').message).not.toContain('hunter2');
     expect(expectConfigError({ PORT: 'abc' }, 'PORT').message).toContain('"abc"');
     expect(expectConfigError({ DATABASE_URL: 'pw:hunter2@nohost' }, 'DATABASE_URL').message).not.toContain('hunter2');
   });

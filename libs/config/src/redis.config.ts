@@ -1,6 +1,6 @@
-import { registerAs } from '@nestjs/config';
 import { IsOptional, IsUrl } from 'class-validator';
 import { Env, validateEnv } from './env';
+import { configNamespace } from './config-namespace';
 
 class RedisEnv {
   @IsOptional()
@@ -17,4 +17,4 @@ export function parseRedisConfig(env: Env): RedisConfig {
   return { url: validateEnv(RedisEnv, env, ['REDIS_URL']).REDIS_URL };
 }
 
-export const redisConfig = registerAs('redis', () => parseRedisConfig(process.env));
+export const redisConfig = configNamespace<RedisConfig>('redis');

@@ -1,8 +1,8 @@
-import { registerAs } from '@nestjs/config';
 import { IsIn, IsOptional, IsString, IsUrl } from 'class-validator';
 import { ConfigError } from './config.errors';
 import { Env, validateEnv } from './env';
 import { REGION_CODES, RegionCode, isRegionCode } from './regions';
+import { configNamespace } from './config-namespace';
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_tld: false, require_protocol: true };
 
@@ -72,6 +72,4 @@ function stripSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
-export const regionConfig = registerAs('region', () =>
-  parseRegionConfig(process.env, Number(process.env.PORT) || 3000),
-);
+export const regionConfig = configNamespace<RegionConfig>('region');

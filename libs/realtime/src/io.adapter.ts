@@ -9,7 +9,8 @@ export const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
 
 /**
  * Socket.IO on the API port with small messages, and the Redis adapter when REDIS_URL is set so
- * that nodes can signal each other through Redis.
+ * that nodes can signal each other through Redis. Only `/dynamic-data` accepts connections: the
+ * default namespace refuses every one ("unauthorized").
  */
 export class TablecastIoAdapter extends IoAdapter {
   private readonly logger = new Logger('TablecastIoAdapter');
@@ -33,6 +34,8 @@ export class TablecastIoAdapter extends IoAdapter {
   createIOServer(port: number, options?: ServerOptions): Server {
     const server = super.createIOServer(port, { ...options, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES, connectTimeout: 10_000 }) as Server;
     if (this.redisAdapter) server.adapter(this.redisAdapter);
+    // The default namespace "/" serves nothing: refuse every connection to it, with or without a token.
+    server.use((_socket, next) => next(new Error('unauthorized')));
     this.servers.push(server);
     return server;
   }
