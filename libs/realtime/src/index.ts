@@ -2,3 +2,4 @@ export * from './io.adapter';
 export * from './realtime.module';
 export * from './realtime.types';
 export * from './table-feed.service';
+export * from './realtime-observability.module';
