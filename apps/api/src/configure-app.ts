@@ -1,6 +1,6 @@
 import { ConfigService } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { bodyParsing, createValidationPipe, ProblemDetailsFilter } from '@tablecast/common';
 import { AppConfig, AuthConfig, HttpConfig, RedisConfig } from '@tablecast/config';
 import { TablecastIoAdapter } from '@tablecast/realtime';
@@ -9,6 +9,7 @@ import { Logger } from 'nestjs-pino';
 import { Server } from 'node:http';
 import { answerClientErrors } from './client-errors';
 import { CorsIoAdapter, corsOptions } from './cors';
+import { createOpenApiDocument } from './openapi';
 
 export const API_PREFIX = 'v2.0';
 /** Routes that parse their JSON themselves, losslessly (Acumatica's TimeStamp exceeds 2^53). */
@@ -41,15 +42,7 @@ export async function configureApp(app: NestExpressApplication): Promise<Tableca
   server.keepAliveTimeout = 5_000;
   answerClientErrors(server);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Tablecast')
-      .setDescription('Acumatica push notifications in, gapless per-table change streams out.')
-      .setVersion('2.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Operator token or personal access token' })
-      .build(),
-  );
+  const document = createOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', useGlobalPrefix: false });
   return sockets;
 }
