@@ -31,7 +31,7 @@ export async function configureApp(app: NestExpressApplication): Promise<Tableca
   if (cors) app.enableCors(cors); // before anything that may answer, so that errors carry the headers too
   app.use(app.get(ShutdownState).middleware());
   app.use(...bodyParsing({ maxBodyBytes: config.maxBodyBytes, rawJsonPaths: RAW_JSON_PATHS }));
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics', 'docs/asyncapi.json', 'docs/asyncapi'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
 

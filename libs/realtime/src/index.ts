@@ -3,3 +3,4 @@ export * from './realtime.module';
 export * from './realtime.types';
 export * from './table-feed.service';
 export * from './realtime-observability.module';
+export * from './asyncapi/asyncapi.document';
