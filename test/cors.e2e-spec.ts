@@ -33,6 +33,7 @@ describe('CORS', () => {
         expect.arrayContaining(['authorization', 'content-type']),
       );
       expect(res.headers.get('vary')).toContain('Origin');
+      expect(res.headers.get('access-control-max-age')).toBe('600');
       // A trailing slash in the variable is tolerated.
       expect((await preflight(t, 'https://admin.example.com:8443')).headers.get('access-control-allow-origin')).toBe(
         'https://admin.example.com:8443',

@@ -31,6 +31,7 @@ describe('the OpenAPI document (/docs-json)', () => {
   let resolved: Json;
   const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
   const validators = new Map<Json, ValidateFunction>();
+  const exercised = new Set<string>();
 
   const operations = (): [string, string, Json][] =>
     Object.entries(raw.paths as Json).flatMap(([path, item]) =>
@@ -40,6 +41,7 @@ describe('the OpenAPI document (/docs-json)', () => {
   /** Checks that an answer is one the document promises: its status is listed, its body fits the schema. */
   function conforms(method: string, path: string, res: HttpResult): void {
     const operation = resolved.paths[path]?.[method];
+    exercised.add(`${method} ${path}`);
     if (!operation) throw new Error(`${method.toUpperCase()} ${path} is not in the document`);
     const response = operation.responses[String(res.status)];
     if (!response) throw new Error(`${method.toUpperCase()} ${path} answered ${res.status}, which the document does not list: ${res.text}`);
@@ -222,13 +224,16 @@ describe('the OpenAPI document (/docs-json)', () => {
     conforms('get', `${table}/changes`, reset);
 
     const deliveries = `${sol}/acumatica/deliveries`;
-    await s.http.post(`${base}/acumatica/cdc?table=Customers`, CUSTOMER_INSERT);
-    await s.http.post(`${base}/acumatica/cdc`, '{"Inserted": 1}'); // a failed one in the audit too
+    const cdc = `${sol}/acumatica/cdc`;
+    conforms('post', cdc, await s.http.post(`${base}/acumatica/cdc?table=Customers`, CUSTOMER_INSERT));
+    conforms('post', cdc, await s.http.post(`${base}/acumatica/cdc`, '{"Inserted": 1}')); // 400, and a failed one in the audit
     conforms('get', deliveries, await s.http.get(`${base}/acumatica/deliveries`));
 
     conforms('delete', table, await s.http.delete(`${base}/tables/Customers`));
     conforms('delete', `${tokens}/{tokenId}`, await s.http.delete(`/tool/organizations/${s.org.id}/tokens/${token.body.id}`));
     conforms('delete', sol, await s.http.delete(`/tool/organizations/${s.org.id}/solutions/${created.body.id}`));
     conforms('delete', org, await operator.delete(`/tool/organizations/${s.org.id}`));
+    // Every documented route was called and answered as documented.
+    expect([...exercised].sort()).toEqual(operations().map(([p, m]) => `${m} ${p}`).sort());
   });
 });
