@@ -72,6 +72,9 @@ describe('the OpenAPI document (/docs-json)', () => {
   it('is a valid OpenAPI document', async () => {
     await expect(SwaggerParser.validate(structuredClone(raw) as never)).resolves.toBeDefined();
     expect(raw.openapi).toMatch(/^3\./);
+    const ui = await fetch(`${t.url}/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger-ui');
   });
 
   it('gives every route a 2xx answer with a schema (204 without a body)', () => {

@@ -38,7 +38,7 @@ function json(value: unknown): string {
 
 function renderMessage(document: Node, reference: Node, role: string): string {
   const msg = resolve(document, resolve(document, reference));
-  const payload = msg.payload as Node;
+  const payload = resolve(document, msg.payload as Node); // one level inline; nested schemas stay links
   const examples = ((msg.examples ?? []) as Node[])
     .map(
       (example) =>
