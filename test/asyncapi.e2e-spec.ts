@@ -3,11 +3,12 @@ import addFormats from 'ajv-formats';
 import { getMetadataStorage } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { RetentionService } from '@tablecast/dynamic-data';
+import { waitFor } from '@tablecast/testing';
 import { notification, pushCdc } from './support/acumatica';
 import { createSession, Session } from './support/session';
 import { connect, TableClient } from './support/socket';
 import { bootTestApp, TestApp } from './support/test-app';
-import { ASYNCAPI_EXAMPLES, ASYNCAPI_MESSAGE_DTOS } from '@tablecast/realtime';
+import { ASYNCAPI_EXAMPLES, ASYNCAPI_MESSAGE_DTOS, TableFeedService } from '@tablecast/realtime';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const specs = require('@asyncapi/specs') as { schemas: Record<string, object> };
@@ -149,6 +150,61 @@ describe('the AsyncAPI document (/docs/asyncapi.json)', () => {
     expect(badUnsubscribe.ok).toBe(false);
     expectValid('UnsubscribeAck', badUnsubscribe);
   });
+
+  it('describes the real resubscribe a slow consumer gets', async () => {
+    // A raw Engine.IO long-polling client that never polls: everything the server sends stays in
+    // the socket's write buffer, as with a phone that stopped reading.
+    const base = `${t.url}/socket.io/?EIO=4&transport=polling`;
+    const open = await (await fetch(base)).text();
+    const { sid } = JSON.parse(open.slice(1)) as { sid: string };
+    const send = async (...packets: string[]) => {
+      const res = await fetch(`${base}&sid=${sid}`, {
+        method: 'POST',
+        body: packets.join('\x1e'),
+        headers: { 'content-type': 'text/plain' },
+      });
+      expect(res.status).toBe(200);
+    };
+    const address = { organizationId: s.org.id, solutionId: s.solution.id, table: 'Slow' };
+    const feed = t.app.get(TableFeedService);
+    const before = feed.count();
+    await send(`40/dynamic-data,${JSON.stringify({ token: s.token })}`);
+    // The namespace is joined once the server says so (token checked); only then does it take events.
+    const joined = await (await fetch(`${base}&sid=${sid}`)).text();
+    expect(joined).toContain('40/dynamic-data,{"sid"');
+    await send(`42/dynamic-data,0${JSON.stringify(['subscribe', address])}`);
+    await waitFor(() => feed.count() === before + 1, { what: 'the subscription' });
+    let received: unknown[] = [];
+    const poll = async () => {
+      const text = await (await fetch(`${base}&sid=${sid}`)).text();
+      received = [
+        ...received,
+        ...text
+          .split('\x1e')
+          .filter((packet) => packet.startsWith('42/dynamic-data,'))
+          .map((packet) => JSON.parse(packet.slice('42/dynamic-data,'.length)) as unknown),
+      ];
+    };
+    await waitFor(
+      async () => {
+        // One commit after another, each an onTableChange packet that is never read.
+        await pushCdc(s.http, s.solutionPath, notification({ inserted: [{ Code: randomUUID() }] }), '?table=Slow');
+        return feed.count() === before;
+      },
+      { timeoutMs: 60_000, intervalMs: 1, what: 'the slow consumer to be dropped' },
+    );
+    await waitFor(
+      async () => {
+        await poll();
+        return received.some((event) => (event as unknown[])[0] === 'resubscribe');
+      },
+      { timeoutMs: 10_000, what: 'the resubscribe event' },
+    );
+    const [, payload] = received.find((event) => (event as unknown[])[0] === 'resubscribe') as [string, Json];
+    expect(payload).toMatchObject({ ...address, reason: 'slow_consumer' });
+    expectValid('ResubscribePayload', payload);
+    for (const [name, event] of received as [string, unknown][]) if (name === 'onTableChange') expectValid('TableChangePayload', event);
+  }, 90_000);
 
   it('is rendered at /docs/asyncapi as a self-contained page', async () => {
     const res = await fetch(`${t.url}/docs/asyncapi`);
