@@ -10,7 +10,7 @@ import { AuthModule } from '@tablecast/auth';
 import { TenancyModule } from '@tablecast/tenancy';
 import { DynamicDataModule } from '@tablecast/dynamic-data';
 import { AcumaticaModule } from '@tablecast/acumatica';
-import { RealtimeModule } from '@tablecast/realtime';
+import { RealtimeModule, RealtimeObservabilityModule } from '@tablecast/realtime';
 
 export interface AppModuleOptions {
   /** The database to use: DATABASE_URL or the embedded one, resolved by the caller. */
@@ -90,6 +90,7 @@ export class AppModule {
         DynamicDataModule,
         AcumaticaModule,
         RealtimeModule,
+        RealtimeObservabilityModule,
       ],
     };
   }

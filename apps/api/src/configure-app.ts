@@ -1,13 +1,15 @@
 import { ConfigService } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { bodyParsing, createValidationPipe, ProblemDetailsFilter } from '@tablecast/common';
-import { AppConfig, AuthConfig, RedisConfig } from '@tablecast/config';
+import { AppConfig, AuthConfig, HttpConfig, RedisConfig } from '@tablecast/config';
 import { TablecastIoAdapter } from '@tablecast/realtime';
 import { MetricsService, ShutdownState } from '@tablecast/ops';
 import { Logger } from 'nestjs-pino';
 import { Server } from 'node:http';
 import { answerClientErrors } from './client-errors';
+import { CorsIoAdapter, corsOptions } from './cors';
+import { createOpenApiDocument } from './openapi';
 
 export const API_PREFIX = 'v2.0';
 /** Routes that parse their JSON themselves, losslessly (Acumatica's TimeStamp exceeds 2^53). */
@@ -17,7 +19,8 @@ export const RAW_JSON_PATHS = [/\/acumatica\/cdc\/?$/];
 /** Returns the Socket.IO adapter, so that a shutdown can close the sockets first. */
 export async function configureApp(app: NestExpressApplication): Promise<TablecastIoAdapter> {
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
-  const sockets = new TablecastIoAdapter(app);
+  const cors = corsOptions(app.get(ConfigService).getOrThrow<HttpConfig>('http'));
+  const sockets = new CorsIoAdapter(app, cors);
   const redis = app.get(ConfigService).getOrThrow<RedisConfig>('redis');
   if (redis.url) await sockets.connectRedis(redis.url);
   app.useWebSocketAdapter(sockets);
@@ -25,9 +28,10 @@ export async function configureApp(app: NestExpressApplication): Promise<Tableca
   app.disable('x-powered-by');
   app.set('trust proxy', app.get(ConfigService).getOrThrow<AuthConfig>('auth').trustProxy);
   app.use(app.get(MetricsService).httpMiddleware());
+  if (cors) app.enableCors(cors); // before anything that may answer, so that errors carry the headers too
   app.use(app.get(ShutdownState).middleware());
   app.use(...bodyParsing({ maxBodyBytes: config.maxBodyBytes, rawJsonPaths: RAW_JSON_PATHS }));
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics', 'docs/asyncapi.json', 'docs/asyncapi'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
 
@@ -38,15 +42,7 @@ export async function configureApp(app: NestExpressApplication): Promise<Tableca
   server.keepAliveTimeout = 5_000;
   answerClientErrors(server);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Tablecast')
-      .setDescription('Acumatica push notifications in, gapless per-table change streams out.')
-      .setVersion('2.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Operator token or personal access token' })
-      .build(),
-  );
+  const document = createOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', useGlobalPrefix: false });
   return sockets;
 }

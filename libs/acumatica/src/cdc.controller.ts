@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CdcReceiptResponse, DeliveryPage, PUSH_NOTIFICATION_EXAMPLES, AcumaticaPushNotification } from './dto/cdc.schema';
 import { RequireScopes } from '@tablecast/auth';
 import { BadRequestError, ListQueryDto, Page, UuidParamPipe } from '@tablecast/common';
 import { Request } from 'express';
@@ -25,8 +26,8 @@ export class CdcController {
   @RequireScopes('Acumatica push notification destination', 'cdc:push')
   @ApiQuery({ name: 'table', required: false, description: 'Target table; without it each row’s _tab names its table' })
   @ApiQuery({ name: 'key', required: false, description: 'Key fields (A,B) for a table this notification creates' })
-  @ApiBody({ description: 'The body Acumatica sends: {Inserted, Deleted, Query, CompanyId, Id?, TimeStamp?, AdditionalInfo?}' })
-  @ApiOkResponse({ description: '{duplicate, inserted, updated, deleted, unchanged, stale, tables: {name: {head}}}' })
+  @ApiBody({ type: AcumaticaPushNotification, examples: PUSH_NOTIFICATION_EXAMPLES, description: 'The body Acumatica sends' })
+  @ApiOkResponse({ type: CdcReceiptResponse, description: 'Applied (or a duplicate) and committed' })
   ingest(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -45,6 +46,7 @@ export class CdcController {
 
   @Get('deliveries')
   @RequireScopes('The last notifications received, newest first, with their receipt or error', 'org:admin')
+  @ApiOkResponse({ type: DeliveryPage })
   list(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,

@@ -44,6 +44,7 @@ export class CdcService {
     retention: RetentionService,
   ) {
     this.queue = new OrganizationQueue(config.orgConcurrency);
+    metrics.watchQueueDepth(() => this.queue.depths());
     retention.register('cdc-dedupe', (cutoff, batch) => repository.purgeDedupe(cutoff, batch));
   }
 

@@ -23,6 +23,9 @@ export class OrganizationQueue {
     return { running: this.running.get(organizationId) ?? 0, waiting: this.waiting.get(organizationId)?.length ?? 0 };
   }
 
+  /** Waiting tasks per organization with any (metrics). */
+  depths = (): [string, number][] => [...this.waiting].map(([organizationId, queue]) => [organizationId, queue.length]);
+
   private acquire(organizationId: string): Promise<void> {
     const running = this.running.get(organizationId) ?? 0;
     if (running < this.limit) {

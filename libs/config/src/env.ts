@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { ConfigError } from './config.errors';
+import { oneConstraintMessage } from './validation-message';
 
 /** The environment a configuration is read from: `process.env` in a process, a plain object in tests. */
 export type Env = Record<string, string | undefined>;
@@ -25,7 +26,7 @@ export function validateEnv<T extends object>(schema: new () => T, env: Env, nam
 const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
 
 function toConfigError(error: ValidationError, raw: Record<string, string>): ConfigError {
-  const message = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
+  const message = oneConstraintMessage(error.constraints) ?? 'is invalid';
   const problem = message.startsWith(error.property) ? message.slice(error.property.length).trim() : message;
   const given = raw[error.property];
   const echo = given !== undefined && !SECRET_VARIABLES.has(error.property);

@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { RequireScopes } from '@tablecast/auth';
 import { Page, UuidParamPipe } from '@tablecast/common';
 import { Response } from 'express';
 import { ChangesService, ChangesPage } from './changes.service';
 import { ChangesQueryDto, PutRecordBody, PutRecordBodyPipe, PutRecordDto, RecordQueryDto, RecordsQueryDto } from './dto/record.dto';
+import { ChangesResetResponse, ChangesResponse, RecordPage, RecordResponse } from './dto/data.response';
 import { RecordIdPipe, TableNamePipe } from './params';
 import { RecordsService } from './records.service';
 import { RecordView } from './views';
@@ -19,6 +20,7 @@ export class RecordsController {
 
   @Get('records')
   @RequireScopes('List records (filter: JSONB containment)', 'data:read')
+  @ApiOkResponse({ type: RecordPage })
   list(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -30,6 +32,7 @@ export class RecordsController {
 
   @Get('records/:id')
   @RequireScopes('Get a record', 'data:read')
+  @ApiOkResponse({ type: RecordResponse })
   get(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -43,6 +46,8 @@ export class RecordsController {
   @Put('records/:id')
   @ApiBody({ type: PutRecordDto })
   @RequireScopes('Insert or replace a record (201 when created)', 'data:write')
+  @ApiOkResponse({ type: RecordResponse, description: 'Replaced' })
+  @ApiCreatedResponse({ type: RecordResponse, description: 'Created' })
   async put(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -59,6 +64,7 @@ export class RecordsController {
   @Delete('records/:id')
   @HttpCode(204)
   @RequireScopes('Delete a record (keeps a tombstone, emits a delete change)', 'data:write')
+  @ApiNoContentResponse({ description: 'Deleted (a tombstone stays)' })
   delete(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -70,6 +76,8 @@ export class RecordsController {
 
   @Get('changes')
   @RequireScopes('Changes after ?since in seq order, or {reset} when the log no longer reaches back', 'data:read')
+  @ApiExtraModels(ChangesResponse, ChangesResetResponse)
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(ChangesResponse) }, { $ref: getSchemaPath(ChangesResetResponse) }] } })
   changesSince(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,

@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '@tablecast/auth';
 import { ListQueryDto, Page, UuidParamPipe } from '@tablecast/common';
 import { CreateTableDto, PatchTableDto } from './dto/table.dto';
+import { TablePage, TableResponse } from './dto/data.response';
 import { TableNamePipe } from './params';
 import { TableDroppedEvents } from './table-dropped.events';
 import { TablesService } from './tables.service';
@@ -18,6 +19,7 @@ export class TablesController {
 
   @Get()
   @RequireScopes('List tables', 'data:read')
+  @ApiOkResponse({ type: TablePage })
   list(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -28,6 +30,8 @@ export class TablesController {
 
   @Post()
   @RequireScopes('Create a table', 'data:write')
+  @ApiCreatedResponse({ type: TableResponse })
+  @ApiConflictResponse({ description: 'A table of that name exists in the solution' })
   create(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -38,6 +42,7 @@ export class TablesController {
 
   @Get(':table')
   @RequireScopes('Get a table: keyFields, rowCount, head', 'data:read')
+  @ApiOkResponse({ type: TableResponse })
   get(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -48,6 +53,7 @@ export class TablesController {
 
   @Patch(':table')
   @RequireScopes('Set a table’s keyFields', 'data:write')
+  @ApiOkResponse({ type: TableResponse })
   patch(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -60,6 +66,7 @@ export class TablesController {
   @Delete(':table')
   @HttpCode(204)
   @RequireScopes('Delete a table with its records and changes', 'data:write')
+  @ApiNoContentResponse({ description: 'Deleted' })
   async delete(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,

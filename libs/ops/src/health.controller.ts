@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@tablecast/common';
 import { DataSource } from 'typeorm';
+import { HealthResponse, ReadyResponse } from './ops.responses';
 import { ShutdownState } from './shutdown-state';
 
 const READINESS_TIMEOUT_MS = 2000;
@@ -17,13 +18,13 @@ export class HealthController {
 
   @Get('healthz')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'The process is up.' })
+  @ApiOkResponse({ description: 'The process is up.', type: HealthResponse })
   healthz(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('readyz')
-  @ApiOkResponse({ description: 'The database answers.' })
+  @ApiOkResponse({ description: 'The database answers.', type: ReadyResponse })
   @ApiServiceUnavailableResponse({ description: 'The database does not answer.' })
   async readyz(): Promise<{ status: 'ok'; database: 'up' }> {
     if (this.shutdown.draining) throw new ServiceUnavailableException('This instance is shutting down.');

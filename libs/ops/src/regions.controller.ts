@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@tablecast/common';
 import { REGION_CODES, REGIONS, regionConfig } from '@tablecast/config';
+import { RegionsResponse } from './ops.responses';
 
 export interface RegionView {
   region: string;
@@ -18,7 +19,7 @@ export class RegionsController {
   constructor(@Inject(regionConfig.KEY) private readonly config: ConfigType<typeof regionConfig>) {}
 
   @Get()
-  @ApiOkResponse({ description: 'Every region, its public base URL and which one this deployment serves' })
+  @ApiOkResponse({ description: 'Every region, its public base URL and which one this deployment serves', type: RegionsResponse })
   list(): { serving: string; items: RegionView[] } {
     return {
       serving: this.config.region,

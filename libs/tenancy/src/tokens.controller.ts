@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AccessTokensService, AccessTokenView, CreatedAccessToken, RequireScopes } from '@tablecast/auth';
 import { ListQueryDto, Page, UuidParamPipe } from '@tablecast/common';
 import { CreateTokenDto } from './dto/create-token.dto';
+import { AccessTokenPage, CreatedAccessTokenResponse } from './dto/tenancy.response';
 import { OrganizationsService } from './organizations.service';
 
 @ApiTags('tokens')
@@ -15,6 +16,7 @@ export class TokensController {
 
   @Post()
   @RequireScopes('Create a personal access token (the secret is shown only in this answer)', 'org:admin')
+  @ApiCreatedResponse({ type: CreatedAccessTokenResponse })
   async create(@Param('organizationId', UuidParamPipe) organizationId: string, @Body() body: CreateTokenDto): Promise<CreatedAccessToken> {
     await this.organizations.assertExists(organizationId);
     return this.tokens.create(organizationId, body);
@@ -22,6 +24,7 @@ export class TokensController {
 
   @Get()
   @RequireScopes('List tokens (never their secrets)', 'org:admin')
+  @ApiOkResponse({ type: AccessTokenPage })
   async list(@Param('organizationId', UuidParamPipe) organizationId: string, @Query() query: ListQueryDto): Promise<Page<AccessTokenView>> {
     await this.organizations.assertExists(organizationId);
     return this.tokens.list(organizationId, query.limit, query.cursor);
@@ -30,6 +33,7 @@ export class TokensController {
   @Delete(':tokenId')
   @HttpCode(204)
   @RequireScopes('Revoke a token (refused everywhere within 5 s)', 'org:admin')
+  @ApiNoContentResponse({ description: 'Revoked' })
   revoke(@Param('organizationId', UuidParamPipe) organizationId: string, @Param('tokenId', UuidParamPipe) tokenId: string): Promise<void> {
     return this.tokens.revoke(organizationId, tokenId);
   }

@@ -1,12 +1,17 @@
-import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import { oneConstraintMessage } from '@tablecast/config';
 import { BadRequestError, FieldError } from './domain.errors';
 
-/** Flattens nested class-validator errors into `{field: "a.b[0].c", message}` entries. */
+/**
+ * Flattens nested class-validator errors into `{field: "a.b[0].c", message}` entries: one per
+ * field, the most telling of its failed constraints (`since=abc` is "must be an integer", not that
+ * and "must not be less than 0" as well).
+ */
 export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...toFieldErrors(error.children ?? [], field)];
+    const message = oneConstraintMessage(error.constraints);
+    return [...(message === undefined ? [] : [{ field, message }]), ...toFieldErrors(error.children ?? [], field)];
   });
 }
 
@@ -16,7 +21,19 @@ export function toFieldErrors(errors: ValidationError[], parent = ''): FieldErro
  * not a failure of ours (500).
  */
 class InputValidationPipe extends ValidationPipe {
+  private lenient?: InputValidationPipe;
+
+  constructor(private readonly options: ValidationPipeOptions) {
+    super(options);
+  }
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Unknown query parameters (cache-busters such as ?_=123, tracking tags) are dropped, not refused;
+    // unknown body fields still are.
+    if (metadata.type === 'query' && this.options.forbidNonWhitelisted) {
+      this.lenient ??= new InputValidationPipe({ ...this.options, forbidNonWhitelisted: false });
+      return this.lenient.transform(value, metadata);
+    }
     try {
       return await super.transform(value, metadata);
     } catch (error) {
