@@ -367,7 +367,6 @@ describe.each([
   });
 
   it('tells subscribers on both nodes when a table is deleted on one', async () => {
-    if (skip) return;
     const table = 'dropped-across';
     const viaA = new HttpClient(a.api, s.token);
     await pushCdc(viaA, s.solutionPath, notification({ inserted: [{ Code: 'x' }] }), `?table=${table}`);

@@ -6,6 +6,7 @@ import { cdcConfig } from './cdc.config';
 import { dataConfig } from './data.config';
 import { databaseConfig } from './database.config';
 import { Env } from './env';
+import { httpConfig } from './http.config';
 import { loadConfig, TablecastConfig } from './load-config';
 import { realtimeConfig } from './realtime.config';
 import { redisConfig } from './redis.config';
@@ -26,6 +27,7 @@ const NAMESPACES: { [K in keyof TablecastConfig]: ConfigFactoryKeyHost<Tablecast
   realtime: realtimeConfig,
   redis: redisConfig,
   region: regionConfig,
+  http: httpConfig,
 };
 
 /**

@@ -1,6 +1,5 @@
 import { TABLE_NAME } from '@tablecast/dynamic-data';
 import { ResubscribePayload, SubscribeAck, TableChangePayload, UnsubscribeAck } from '../realtime.types';
-import { MAX_SUBSCRIPTIONS_PER_SOCKET } from '../socket-limits';
 import { SubscribeDto, UnsubscribeDto } from '../subscribe.dto';
 
 /**
@@ -243,7 +242,7 @@ export function asyncApiDocument(publicBaseUrl: string): Record<string, unknown>
           'Bad credentials refuse the connection with a connect_error whose message is "unauthorized".',
         `Per subscription the client receives every change after since (or after subscribing) exactly once, in seq order, without gaps, ` +
           'across reconnects (resubscribe with the last applied seq) and across server nodes. ' +
-          `At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per connection. A revoked token's sockets are disconnected within 5 seconds.`,
+          `At most REALTIME_MAX_SUBSCRIPTIONS_PER_SOCKET (default 1000) subscriptions per connection. A revoked token's sockets are disconnected within 5 seconds.`,
         'Every client → server message takes an acknowledgement callback; its argument is the reply message.',
       ].join('\n\n'),
     },
