@@ -16,8 +16,11 @@ export function useTable(client: TablecastClient, address: TableAddress): TableS
   const subscribe = React.useCallback(
     (notify: () => void) => {
       const handle = client.table({ organizationId, solutionId, table });
-      handle.onUpdate(notify);
-      return () => void handle.close();
+      const off = handle.onUpdate(notify);
+      return () => {
+        off();
+        void handle.close();
+      };
     },
     [client, organizationId, solutionId, table],
   );
