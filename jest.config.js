@@ -5,11 +5,7 @@ const { compilerOptions } = require('./tsconfig.json');
 const shared = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
-  moduleNameMapper: {
-    ...pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
-    // libs/client writes ES-module-style relative imports ('./table-sync.js') that resolve to .ts sources here.
-    '^(\\.{1,2}/.*)\\.js$': '$1',
-  },
+  moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   testEnvironment: 'node',
   rootDir: __dirname,
   modulePathIgnorePatterns: ['<rootDir>/libs/client/dist/'],

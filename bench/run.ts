@@ -3,11 +3,12 @@
  * Acumatica push notifications against a hand-written raw-pg baseline, and writes
  * bench/results/latest.{json,md}. See README, "Benchmarks".
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { BulkCase, BulkResult, runBulkNotification, TimingSummary } from './scenarios/bulk-notification';
+import { runSdkResume, SdkResumeResult } from './scenarios/sdk-resume';
 import { runSmallNotifications, SmallNotificationsResult } from './scenarios/small-notifications';
 import { BenchApp, BenchDatabase, bootApp, createSession, startDatabase } from './setup';
 import { log } from './stats';
@@ -25,6 +26,7 @@ interface Results {
   machine: Machine;
   bulkNotification: BulkResult;
   smallNotifications: SmallNotificationsResult;
+  sdkResume?: SdkResumeResult;
 }
 
 const RESULTS_DIR = join(__dirname, 'results');
@@ -104,9 +106,14 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
   };
 
-  const bulkNotification = await runBulkNotification(session, database.url);
-  const smallNotifications = await runSmallNotifications(session, database.url);
-  const results: Results = { machine, bulkNotification, smallNotifications };
+  // `npm run bench -- sdk-resume` runs only that scenario and keeps the other results of the last run.
+  const only = process.argv.slice(2);
+  const previous: Partial<Results> = only.length && existsSync(join(RESULTS_DIR, 'latest.json')) ? JSON.parse(readFileSync(join(RESULTS_DIR, 'latest.json'), 'utf8')) : {};
+  const wanted = (name: string) => only.length === 0 || only.includes(name);
+  const bulkNotification = wanted('bulk-notification') ? await runBulkNotification(session, database.url) : previous.bulkNotification!;
+  const smallNotifications = wanted('small-notifications') ? await runSmallNotifications(session, database.url) : previous.smallNotifications!;
+  const sdkResume = wanted('sdk-resume') ? await runSdkResume(app.api, app.url, session) : previous.sdkResume;
+  const results: Results = { machine, bulkNotification, smallNotifications, sdkResume };
 
   mkdirSync(RESULTS_DIR, { recursive: true });
   const report = markdown(results);

@@ -1,6 +1,6 @@
-import { TablecastError } from './errors.js';
-import { TokenProvider } from './token.js';
-import { Change, TableAddress, TableRecord } from './types.js';
+import { TablecastError } from './errors';
+import { TokenProvider } from './token';
+import { Change, TableAddress, TableRecord } from './types';
 
 export type ChangesAnswer = { items: Change[]; head: number } | { reset: true; head: number };
 export interface RecordsPage {

@@ -10,7 +10,7 @@ function importsOf(entry: string): { modules: string[]; packages: Set<string> } 
     seen.add(file);
     const source = readFileSync(join(__dirname, file), 'utf8');
     for (const [, specifier] of source.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g)) {
-      if (specifier.startsWith('.')) visit(specifier.replace(/^\.\//, '').replace(/\.js$/, '.ts'));
+      if (specifier.startsWith('.')) visit(`${specifier.replace(/^\.\//, '')}.ts`);
       else packages.add(specifier);
     }
   };

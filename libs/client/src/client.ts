@@ -1,12 +1,12 @@
 import { io, ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
-import { TablecastApi } from './api.js';
-import { Backoff } from './backoff.js';
-import { NotConnectedError, TablecastError } from './errors.js';
-import { MemoryStore } from './memory-store.js';
-import { TableHandle } from './table-handle.js';
-import { SyncBackend, TableSync } from './table-sync.js';
-import { TokenProvider } from './token.js';
-import { ResubscribeEvent, Store, SubscribeAck, TableAddress, TableChangeEvent, TableSnapshot, TokenSource } from './types.js';
+import { TablecastApi } from './api';
+import { Backoff } from './backoff';
+import { NotConnectedError, TablecastError } from './errors';
+import { MemoryStore } from './memory-store';
+import { TableHandle } from './table-handle';
+import { SyncBackend, TableSync } from './table-sync';
+import { TokenProvider } from './token';
+import { ResubscribeEvent, Store, SubscribeAck, TableAddress, TableChangeEvent, TableSnapshot, TokenSource } from './types';
 
 export interface TablecastClientOptions {
   /** The deployment, e.g. `https://api.example.com` or its API base `https://api.example.com/v2.0`. */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Store, StoredTable, StoreWrite, TableRecord } from './types.js';
+import { Store, StoredTable, StoreWrite, TableRecord } from './types';
 
 interface FileContents {
   version: 1;

@@ -1,5 +1,5 @@
-import { compareIds } from './id-order.js';
-import { Change, StoredTable, StoreWrite, TableRecord } from './types.js';
+import { compareIds } from './id-order';
+import { Change, StoredTable, StoreWrite, TableRecord } from './types';
 
 /** What applying a batch of changes did. */
 export interface ApplyResult {

@@ -1,4 +1,4 @@
-import { Store, StoredTable, StoreWrite, TableRecord } from './types.js';
+import { Store, StoredTable, StoreWrite, TableRecord } from './types';
 
 /** Keeps tables in memory for the life of the process (the default store). */
 export class MemoryStore implements Store {

@@ -1,6 +1,6 @@
 import React from 'react';
-import type { TablecastClient } from './client.js';
-import { TableAddress, TableSnapshot } from './types.js';
+import type { TablecastClient } from './client';
+import { TableAddress, TableSnapshot } from './types';
 
 const NOT_OPEN: TableSnapshot = Object.freeze({ status: 'loading', records: Object.freeze([]), lastSeq: 0 }) as TableSnapshot;
 

@@ -1,5 +1,5 @@
-import { TableSync } from './table-sync.js';
-import { Change, TableRecord, TableSnapshot, TableStatus } from './types.js';
+import { TableSync } from './table-sync';
+import { Change, TableRecord, TableSnapshot, TableStatus } from './types';
 
 /** One user's view of a table kept in sync by its client (`client.table(address)`). */
 export class TableHandle {

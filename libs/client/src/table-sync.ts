@@ -1,9 +1,9 @@
-import { ChangesAnswer, RecordsPage } from './api.js';
-import { Backoff } from './backoff.js';
-import { Emitter } from './emitter.js';
-import { NotConnectedError, TablecastError } from './errors.js';
-import { LocalTable } from './local-table.js';
-import { Change, Store, SubscribeAck, TableAddress, TableRecord, TableSnapshot, TableStatus } from './types.js';
+import { ChangesAnswer, RecordsPage } from './api';
+import { Backoff } from './backoff';
+import { Emitter } from './emitter';
+import { NotConnectedError, TablecastError } from './errors';
+import { LocalTable } from './local-table';
+import { Change, Store, SubscribeAck, TableAddress, TableRecord, TableSnapshot, TableStatus } from './types';
 
 /** What a table's sync needs from its client: REST reads and the shared socket. */
 export interface SyncBackend {

@@ -1,4 +1,4 @@
-import { TokenSource } from './types.js';
+import { TokenSource } from './types';
 
 /** Holds the current token; `refresh()` asks the source again (concurrent callers share one ask). */
 export class TokenProvider {
