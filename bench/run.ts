@@ -26,7 +26,7 @@ interface Results {
   machine: Machine;
   bulkNotification: BulkResult;
   smallNotifications: SmallNotificationsResult;
-  sdkResume?: SdkResumeResult;
+  sdkResume?: SdkResumeResult & { machine?: string };
 }
 
 const RESULTS_DIR = join(__dirname, 'results');
@@ -86,7 +86,30 @@ function markdown(results: Results): string {
     'its process. p95 is nearest-rank, so with 3-5 runs it is the slowest run. "Node: n CPU" is the bench process\'s CPU time per',
     'second of wall time (app + autocannon, or the pg client alone).',
     '',
+    ...sdkResumeSection(results.sdkResume),
   ].join('\n');
+}
+
+function describeMachine(machine: Machine): string {
+  return `${machine.nproc} CPUs (${machine.cpu}), Node ${machine.node}, ${machine.postgres} (${machine.database === 'embedded' ? 'embedded' : 'DATABASE_URL server'}), ${machine.date}`;
+}
+
+function sdkResumeSection(result: (SdkResumeResult & { machine?: string }) | undefined): string[] {
+  if (!result) return [];
+  const cell = (r: SdkResumeResult['sdk']) => `median ${number(r.medianMs)} ms, p95 ${number(r.p95Ms)} ms (${number(r.changesPerSecond)} changes/s)`;
+  return [
+    ...(result.machine ? [`SDK resume measured on: ${result.machine}`, ''] : []),
+    '| scenario | @tablecast/client (SDK) | baseline (raw socket.io-client) | SDK vs baseline |',
+    '| --- | --- | --- | --- |',
+    `| catch up ${number(result.changes)} missed changes (${result.sdk.runs} runs) | ${cell(result.sdk)} | ${cell(result.raw)} | ${result.ratio}× the baseline's time |`,
+    '',
+    'SDK: a new `TablecastClient` restores the table (10,000 records) from its MemoryStore, subscribes from the stored seq and applies',
+    'every missed change (seq checks, the id-ordered copy, store writes); timed from `new TablecastClient` until its last applied seq is',
+    'the head. Baseline: a new socket.io-client connection subscribes with the same `since` and puts each change in a Map. The changes',
+    'are written beforehand, while no client is connected, by a load generator in its own process; both clients share the bench',
+    'process with the app.',
+    '',
+  ];
 }
 
 async function main(): Promise<void> {
@@ -112,8 +135,8 @@ async function main(): Promise<void> {
   const wanted = (name: string) => only.length === 0 || only.includes(name);
   const bulkNotification = wanted('bulk-notification') ? await runBulkNotification(session, database.url) : previous.bulkNotification!;
   const smallNotifications = wanted('small-notifications') ? await runSmallNotifications(session, database.url) : previous.smallNotifications!;
-  const sdkResume = wanted('sdk-resume') ? await runSdkResume(app.api, app.url, session) : previous.sdkResume;
-  const results: Results = { machine, bulkNotification, smallNotifications, sdkResume };
+  const sdkResume = wanted('sdk-resume') ? { ...(await runSdkResume(app.api, app.url, session)), machine: describeMachine(machine) } : previous.sdkResume;
+  const results: Results = { machine: only.length && previous.machine ? previous.machine : machine, bulkNotification, smallNotifications, sdkResume };
 
   mkdirSync(RESULTS_DIR, { recursive: true });
   const report = markdown(results);

@@ -6,7 +6,7 @@ import { BenchSession } from '../setup';
 import { elapsedMs, log, median, percentile, round } from '../stats';
 
 const CHANGES = 10_000;
-const RUNS = 3;
+const RUNS = 5;
 const TABLE = 'SdkResume';
 const TIMEOUT_MS = 120_000;
 
