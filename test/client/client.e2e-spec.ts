@@ -199,6 +199,21 @@ describe('@tablecast/client against the real app', () => {
     expect(recorder.seqs).toEqual([4]);
   });
 
+  it('a token function that fails (offline) is asked again later, not taken for a refused token', async () => {
+    await seedTable('TokenFails', 2);
+    let asked = 0;
+    const table = newClient({
+      token: async () => {
+        if (++asked <= 3) throw new Error('identity provider unreachable');
+        return s.token;
+      },
+    }).table(address('TokenFails'));
+    await table.ready;
+    expect(asked).toBeGreaterThan(3);
+    expect(table.status).toBe('live');
+    expect(table.records()).toHaveLength(2);
+  });
+
   it('a revoked token: status error and no reconnect storm', async () => {
     await seedTable('Revoked', 3);
     const created = await s.operator.post(`/tool/organizations/${s.org.id}/tokens`, { name: 'to revoke' });

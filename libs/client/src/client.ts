@@ -65,8 +65,10 @@ export class TablecastClient {
         this.tokens.refresh().then(
           (token) => send({ token }),
           (error: unknown) => {
+            // The token function failed (it may be offline too): not a refusal; try again later.
             this.onError(error);
-            send({});
+            this.socket.disconnect();
+            this.scheduleReconnect();
           },
         );
       },
