@@ -148,6 +148,26 @@ describe('@tablecast/client against the real app', () => {
     expect((await store.load(`${s.org.id}/${s.solution.id}/Resets`))?.lastSeq).toBe(33);
   });
 
+  // Needs the server fix of the defects issue (a re-created table continues its predecessor's
+  // numbering, and its live subscribers get `resubscribe` without `since`): fails before it is merged.
+  it('a table deleted and created again under its name: the client reloads it, never mixes the two', async () => {
+    await seedTable('Recreated', 5);
+    const table = newClient().table(address('Recreated'));
+    const recorder = new Recorder(table);
+    await table.ready;
+    expect((await http.delete(`${s.solutionPath}/tables/Recreated`)).status).toBe(204);
+    const rows = [{ RecordID: 'N1', Name: 'new 1' }, { RecordID: 'N2', Name: 'new 2' }];
+    expect((await pushCdc(http, s.solutionPath, notification({ inserted: rows }), '?table=Recreated')).status).toBe(200); // creates it again
+    await waitFor(async () => JSON.stringify(strip(table.records())) === JSON.stringify(strip(await serverRecords(http, s, 'Recreated'))), {
+      what: `the new table's records (have ${table.records().map((r) => r.id).join(',')})`,
+      timeoutMs: 20_000,
+    });
+    expect(table.records().map((r) => r.id)).toEqual(['N1', 'N2']);
+    expect(recorder.statuses).toContain('reloading');
+    expect(table.lastSeq).toBe(await serverHead(http, s, 'Recreated'));
+    expect(table.lastSeq).toBeGreaterThan(5); // numbering continued
+  });
+
   it('a FileStore reopened after changes made while closed: fetches only the missed changes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tablecast-client-store-'));
     try {
