@@ -203,6 +203,7 @@ export class TableSync {
       if (connection === undefined) throw new NotConnectedError();
       if (this.subscribedOn === connection) return;
       const ack = await this.backend.subscribe(this.address, this.local.lastSeq);
+      if (this.closed || this.statusValue === 'error') return;
       if (!ack.ok) {
         const code = ack.error.code === 'forbidden' || ack.error.code === 'not_found' || ack.error.code === 'bad_request' ? ack.error.code : 'unavailable';
         throw new TablecastError(`subscribe refused: ${ack.error.code}: ${ack.error.message}`, code);
@@ -296,7 +297,7 @@ export class TableSync {
   }
 
   private setStatus(status: TableStatus): void {
-    if (this.statusValue === status) return;
+    if (this.statusValue === status || this.statusValue === 'error') return; // error is final
     this.statusValue = status;
     this.touch();
     this.events.emit('status', status);
