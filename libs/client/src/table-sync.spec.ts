@@ -104,7 +104,7 @@ describe('TableSync', () => {
     const { sync } = open(backend, new MemoryStore(), { reloadDelayMs: 50 });
     await new Promise((done) => setTimeout(done, 500));
     // Loads at about 0, 50, 150, 350 ms (then 750): never a tight loop.
-    expect(backend.heads).toBeGreaterThanOrEqual(3);
+    expect(backend.heads).toBeGreaterThanOrEqual(2);
     expect(backend.heads).toBeLessThanOrEqual(5);
     expect(sync.status).toBe('loading');
     backend.answer = () => ({ ok: true, head: 0 });
