@@ -8,6 +8,7 @@ const shared = {
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   testEnvironment: 'node',
   rootDir: __dirname,
+  modulePathIgnorePatterns: ['<rootDir>/libs/client/dist/'],
 };
 
 module.exports = {

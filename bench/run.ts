@@ -3,11 +3,12 @@
  * Acumatica push notifications against a hand-written raw-pg baseline, and writes
  * bench/results/latest.{json,md}. See README, "Benchmarks".
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { BulkCase, BulkResult, runBulkNotification, TimingSummary } from './scenarios/bulk-notification';
+import { runSdkResume, SdkResumeResult } from './scenarios/sdk-resume';
 import { runSmallNotifications, SmallNotificationsResult } from './scenarios/small-notifications';
 import { BenchApp, BenchDatabase, bootApp, createSession, startDatabase } from './setup';
 import { log } from './stats';
@@ -25,6 +26,7 @@ interface Results {
   machine: Machine;
   bulkNotification: BulkResult;
   smallNotifications: SmallNotificationsResult;
+  sdkResume?: SdkResumeResult & { machine?: string };
 }
 
 const RESULTS_DIR = join(__dirname, 'results');
@@ -84,7 +86,30 @@ function markdown(results: Results): string {
     'its process. p95 is nearest-rank, so with 3-5 runs it is the slowest run. "Node: n CPU" is the bench process\'s CPU time per',
     'second of wall time (app + autocannon, or the pg client alone).',
     '',
+    ...sdkResumeSection(results.sdkResume),
   ].join('\n');
+}
+
+function describeMachine(machine: Machine): string {
+  return `${machine.nproc} CPUs (${machine.cpu}), Node ${machine.node}, ${machine.postgres} (${machine.database === 'embedded' ? 'embedded' : 'DATABASE_URL server'}), ${machine.date}`;
+}
+
+function sdkResumeSection(result: (SdkResumeResult & { machine?: string }) | undefined): string[] {
+  if (!result) return [];
+  const cell = (r: SdkResumeResult['sdk']) => `median ${number(r.medianMs)} ms, p95 ${number(r.p95Ms)} ms (${number(r.changesPerSecond)} changes/s)`;
+  return [
+    ...(result.machine ? [`SDK resume measured on: ${result.machine}`, ''] : []),
+    '| scenario | @tablecast/client (SDK) | baseline (raw socket.io-client) | SDK vs baseline |',
+    '| --- | --- | --- | --- |',
+    `| catch up ${number(result.changes)} missed changes (${result.sdk.runs} runs) | ${cell(result.sdk)} | ${cell(result.raw)} | ${result.ratio}× the baseline's time |`,
+    '',
+    'SDK: a new `TablecastClient` restores the table (10,000 records) from its MemoryStore, subscribes from the stored seq and applies',
+    'every missed change (seq checks, the id-ordered copy, store writes); timed from `new TablecastClient` until its last applied seq is',
+    'the head. Baseline: a new socket.io-client connection subscribes with the same `since` and puts each change in a Map. The changes',
+    'are written beforehand, while no client is connected, by a load generator in its own process; both clients share the bench',
+    'process with the app.',
+    '',
+  ];
 }
 
 async function main(): Promise<void> {
@@ -104,9 +129,14 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
   };
 
-  const bulkNotification = await runBulkNotification(session, database.url);
-  const smallNotifications = await runSmallNotifications(session, database.url);
-  const results: Results = { machine, bulkNotification, smallNotifications };
+  // `npm run bench -- sdk-resume` runs only that scenario and keeps the other results of the last run.
+  const only = process.argv.slice(2);
+  const previous: Partial<Results> = only.length && existsSync(join(RESULTS_DIR, 'latest.json')) ? JSON.parse(readFileSync(join(RESULTS_DIR, 'latest.json'), 'utf8')) : {};
+  const wanted = (name: string) => only.length === 0 || only.includes(name);
+  const bulkNotification = wanted('bulk-notification') ? await runBulkNotification(session, database.url) : previous.bulkNotification!;
+  const smallNotifications = wanted('small-notifications') ? await runSmallNotifications(session, database.url) : previous.smallNotifications!;
+  const sdkResume = wanted('sdk-resume') ? { ...(await runSdkResume(app.api, app.url, session)), machine: describeMachine(machine) } : previous.sdkResume;
+  const results: Results = { machine: only.length && previous.machine ? previous.machine : machine, bulkNotification, smallNotifications, sdkResume };
 
   mkdirSync(RESULTS_DIR, { recursive: true });
   const report = markdown(results);
