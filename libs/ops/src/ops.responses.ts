@@ -1,6 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { REGION_CODES } from '@tablecast/config';
-import type { RegionView } from './regions.controller';
+
+/** One region as `GET /v2.0/regions` lists it. */
+export interface RegionView {
+  region: string;
+  name: string;
+  baseUrl: string | null;
+  serving: boolean;
+}
 
 // OpenAPI schemas of the operational answers.
 

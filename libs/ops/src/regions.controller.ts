@@ -3,14 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@tablecast/common';
 import { REGION_CODES, REGIONS, regionConfig } from '@tablecast/config';
-import { RegionsResponse } from './ops.responses';
-
-export interface RegionView {
-  region: string;
-  name: string;
-  baseUrl: string | null;
-  serving: boolean;
-}
+import { RegionsResponse, RegionView } from './ops.responses';
 
 @ApiTags('regions')
 @Public()
