@@ -56,6 +56,13 @@ function encode(value: string): string {
 }
 
 /** `arbitrary`, or null (the field is left out) in `absentPercent` % of cases. */
+/** Whether a value holds binary data anywhere (what makes socket.io-client send a binary packet). */
+function containsBinary(value: unknown, depth = 0): boolean {
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return true;
+  if (value === null || typeof value !== 'object' || depth > 4) return false;
+  return Object.values(value).some((inner) => containsBinary(inner, depth + 1));
+}
+
 const maybe = <T>(arbitrary: fc.Arbitrary<T>, absentPercent: number): fc.Arbitrary<T | null> =>
   fc.oneof({ arbitrary, weight: 100 - absentPercent }, { arbitrary: fc.constant(null), weight: absentPercent });
 
@@ -726,7 +733,11 @@ describe('fuzzing the real app', () => {
               const copy: Record<string, unknown> = { ...message };
               for (const [key, value] of extra) Object.defineProperty(copy, key, { value, enumerable: true, configurable: true, writable: true });
               return copy;
-            }),
+            })
+              // socket.io-client's parser copies a packet holding binary key by key (`copy[key] = …`), which turns an own
+              // "__proto__" into the copy's prototype and breaks its own JSON encoding before anything is sent: a client
+              // bug, not a server answer, so such payloads are not generated.
+              .filter((copy) => !(Object.hasOwn(copy, '__proto__') && containsBinary(copy))),
             weight: 1,
           },
         ),
