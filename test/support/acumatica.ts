@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HttpClient, HttpResult } from '@tablecast/testing';
+import { ACUMATICA_FIXTURES } from './fixtures';
 
-const FIXTURES = join(__dirname, '../../../shared/fixtures/acumatica');
+const FIXTURES = ACUMATICA_FIXTURES;
 
 /** A shared sample body, byte for byte. */
 export function fixture(name: string): string {
