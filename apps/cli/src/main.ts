@@ -7,7 +7,8 @@ import { runServiceCommand, USAGE } from './commands';
 
 async function withDatabase<T>(config: TablecastConfig, work: (url: string) => Promise<T>): Promise<T> {
   if (config.database.url) return work(config.database.url);
-  const embedded = await startEmbeddedPostgres({ dir: config.database.dataDir, port: config.database.embeddedPort });
+  // A server running on the same data: use its PostgreSQL (and leave it running).
+  const embedded = await startEmbeddedPostgres({ dir: config.database.dataDir, port: config.database.embeddedPort, attach: true });
   try {
     return await work(embedded.url);
   } finally {
