@@ -53,9 +53,11 @@ async function startAndWait(cwd: string, port: number): Promise<{ started: Start
   return { started, dataLine };
 }
 
-async function stop(started: Started): Promise<number | null> {
+/** SIGTERM to npm and the server, as a terminal's Ctrl-C would; resolves with what was printed. */
+async function stop(started: Started): Promise<string> {
   process.kill(-started.child.pid!, 'SIGTERM');
-  return started.exited;
+  await started.exited; // npm itself dies of the signal: its exit code says nothing about the server
+  return started.output();
 }
 
 describe('a fresh clone in a private folder', () => {
@@ -101,14 +103,15 @@ describe('a fresh clone in a private folder', () => {
     }
     const created = await api.post('/tool/organizations', { name: 'Kept across restarts' });
     expect(created.status).toBe(201);
-    expect(await stop(first.started)).toBe(0);
+    expect(await stop(first.started)).toContain('SIGTERM: finishing in-flight requests, then stopping');
 
     const second = await startAndWait(clone, port);
     running.push(second.started);
     expect(second.dataLine).toBe(first.dataLine);
+    expect(second.started.output()).not.toContain('left running by an earlier run'); // the first stop stopped PostgreSQL
     const org = await api.get(`/tool/organizations/${created.body.id}`);
     expect(org.status).toBe(200);
     expect(org.body).toMatchObject({ name: 'Kept across restarts' });
-    expect(await stop(second.started)).toBe(0);
+    expect(await stop(second.started)).toContain('SIGTERM: finishing');
   }, 420_000);
 });
