@@ -80,7 +80,7 @@ describe('a fresh clone in a private folder', () => {
   });
 
   afterAll(async () => {
-    for (const started of running) if (started.child.exitCode === null) await stop(started);
+    for (const started of running) if (started.child.exitCode === null && started.child.signalCode === null) await stop(started);
     rmSync(root, { recursive: true, force: true });
     if (clusterDir) rmSync(clusterDir, { recursive: true, force: true });
   });
