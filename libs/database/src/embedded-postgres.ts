@@ -189,6 +189,7 @@ function postgresUser(): PostgresUser {
   try {
     return lookup();
   } catch (missing) {
+    void missing; // no such user yet: create it
     try {
       execFileSync('useradd', ['--system', '--user-group', '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: 'ignore' });
     } catch (error) {
@@ -219,6 +220,7 @@ function readOrCreateCredentials(file: string): Credentials {
 }
 
 /** Environment for the PostgreSQL binaries: English messages (we read them), nothing locale-dependent. */
+// eslint-disable-next-line no-restricted-properties -- not configuration: the child inherits our environment
 const PG_ENV = { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C', LANG: 'C' };
 
 async function initialise(bin: string, dir: string, dataDir: string, credentials: Credentials, user: PostgresUser | undefined, persistent: boolean): Promise<void> {
