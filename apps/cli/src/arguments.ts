@@ -1,4 +1,4 @@
-import { FieldError } from '@tablecast/common';
+import type { FieldError } from '@tablecast/common';
 
 /** A bad argument: main.ts prints the message as one line and exits 1. */
 export class ArgumentError extends Error {

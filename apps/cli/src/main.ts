@@ -1,40 +1,12 @@
-import { NestFactory } from '@nestjs/core';
-import { DomainError, toProblem } from '@tablecast/common';
-import { loadConfigOrExit, TablecastConfig } from '@tablecast/config';
-import { runMigrations, startEmbeddedPostgres } from '@tablecast/database';
 import { CommanderError } from 'commander';
-import { ArgumentError, describeFieldErrors } from './arguments';
-import { CliModule } from './cli.module';
+import { ArgumentError } from './arguments';
 import { buildProgram, CliRuntime } from './program';
 
-async function withDatabase<T>(config: TablecastConfig, work: (url: string) => Promise<T>): Promise<T> {
-  if (config.database.url) return work(config.database.url);
-  // A server running on the same data: use its PostgreSQL (and leave it running).
-  const embedded = await startEmbeddedPostgres({ dir: config.database.dataDir, port: config.database.embeddedPort, attach: true });
-  try {
-    return await work(embedded.url);
-  } finally {
-    await embedded.stop();
-  }
-}
-
+// Nest, TypeORM and the libs load (./runtime) only when a command needs the database.
+const load = () => import('./runtime');
 const runtime: CliRuntime = {
-  migrate: () => {
-    const config = loadConfigOrExit();
-    return withDatabase(config, (url) => runMigrations(url, config.database));
-  },
-  withApp: (work) => {
-    const config = loadConfigOrExit();
-    return withDatabase(config, async (url) => {
-      await runMigrations(url, config.database);
-      const app = await NestFactory.createApplicationContext(CliModule.register(url), { logger: ['error'] });
-      try {
-        return await work(app);
-      } finally {
-        await app.close();
-      }
-    });
-  },
+  migrate: async () => (await load()).runtime.migrate(),
+  withApp: async (work) => (await load()).runtime.withApp(work),
   out: (text) => console.log(text),
   warn: (text) => console.error(text),
 };
@@ -52,27 +24,16 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
-    if (error.code === 'commander.help') return 2; // a command group without its subcommand: its help, on stderr
     if (error.code === 'commander.unknownCommand') program.outputHelp({ error: true });
-    return 2;
+    return 2; // commander has printed its one line (or a command group's help)
   }
-}
-
-/** One line on stderr: the problem+json body with --json, else a sentence naming the argument. */
-function describe(error: unknown, json: boolean): string {
-  if (error instanceof DomainError) {
-    if (json) return JSON.stringify(toProblem(error).body);
-    return `error: ${error.extras.errors?.length ? describeFieldErrors(error.extras.errors) : error.message}`;
-  }
-  if (error instanceof ArgumentError) return `error: ${error.message}`;
-  return `error: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 const argv = process.argv.slice(2);
 main(argv).then(
   (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(describe(error, argv.includes('--json')));
+  async (error: unknown) => {
+    console.error(error instanceof ArgumentError ? `error: ${error.message}` : (await load()).describeError(error, argv.includes('--json')));
     process.exit(1);
   },
 );

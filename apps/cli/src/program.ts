@@ -1,9 +1,18 @@
-import { INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { Command, Option } from 'commander';
 import { uuidArgument } from './arguments';
-import { runServiceCommand } from './commands';
-import { Listing, listOrganizations, listSolutions, listTables, listTokens, organizationsNamed } from './listings';
+import type { Listing } from './listings';
 import { formatJson, formatTable } from './output';
+
+// The services load with the first command that needs them (not for `--help`).
+const commands = () => import('./commands');
+const listings = () => import('./listings');
+const runServiceCommand: typeof import('./commands').runServiceCommand = async (app, argv) => (await commands()).runServiceCommand(app, argv);
+const listOrganizations: typeof import('./listings').listOrganizations = async (app) => (await listings()).listOrganizations(app);
+const listSolutions: typeof import('./listings').listSolutions = async (app, org) => (await listings()).listSolutions(app, org);
+const listTokens: typeof import('./listings').listTokens = async (app, org) => (await listings()).listTokens(app, org);
+const listTables: typeof import('./listings').listTables = async (app, org, sol) => (await listings()).listTables(app, org, sol);
+const organizationsNamed: typeof import('./listings').organizationsNamed = async (app, name) => (await listings()).organizationsNamed(app, name);
 
 /** What the commands need from the process: the services against the migrated database, and output. */
 export interface CliRuntime {
