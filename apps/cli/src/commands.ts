@@ -5,17 +5,6 @@ import { CreateOrganizationDto, CreateSolutionDto, CreateTokenDto, Organizations
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 
-export const USAGE = `Usage: npm run cli -- <command>
-
-Commands (each prints JSON):
-  migrate                                          apply pending database migrations (npm start does it too)
-  org create NAME [--region REGION]                create an organization in the serving region
-  solution create ORG_ID NAME                      create a solution (prints its cdcUrl)
-  token create ORG_ID NAME [--scopes a,b] [--expires ISO-8601]
-                                                   create a personal access token (the secret is printed once)
-  token revoke ORG_ID TOKEN_ID                     revoke a token
-  admin-token rotate                               replace the generated operator token (when ADMIN_TOKEN is unset)`;
-
 /** Same validation as the HTTP API: the DTO's rules, every failing field listed. */
 async function validated<T extends object>(dto: new () => T, input: Record<string, unknown>): Promise<T> {
   const instance = plainToInstance(dto, input);
