@@ -35,7 +35,8 @@ function npmStart(cwd: string, port: number): Started {
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  // 'close', not 'exit': the server shares npm's stdout, so it closes only once the server has exited too.
+  const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
   return { child, output: () => output, exited };
 }
 
@@ -56,7 +57,7 @@ async function startAndWait(cwd: string, port: number): Promise<{ started: Start
 /** SIGTERM to npm and the server, as a terminal's Ctrl-C would; resolves with what was printed. */
 async function stop(started: Started): Promise<string> {
   process.kill(-started.child.pid!, 'SIGTERM');
-  await started.exited; // npm itself dies of the signal: its exit code says nothing about the server
+  await started.exited; // npm itself dies of the signal: its exit code says nothing about the server's
   return started.output();
 }
 
