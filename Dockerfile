@@ -9,13 +9,16 @@ COPY apps ./apps
 COPY libs ./libs
 RUN npx nest build api
 
-# Runtime stage: production dependencies only, non-root user.
+# Runtime stage: production dependencies only (no embedded PostgreSQL: DATABASE_URL is required), non-root user.
+# test/docker-image.e2e-spec.ts builds this stage's file list from the COPY lines below and runs the CLI in it.
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# `npm run cli` and `npm run migrate` run scripts/build-if-needed.js (which finds no sources here and builds nothing).
+COPY scripts ./scripts
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \

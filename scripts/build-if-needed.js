@@ -17,6 +17,15 @@ function newestSource(dir) {
   return newest;
 }
 
+// A runtime image (Dockerfile) carries dist/ but no sources: nothing to build there.
+if (!existsSync(join(root, 'apps')) || !existsSync(join(root, 'libs'))) {
+  if (!existsSync(output)) {
+    console.error('Tablecast is not built and its sources are missing: run `npm run build` in a full checkout');
+    process.exit(1);
+  }
+  process.exit(0);
+}
+
 const sources = Math.max(newestSource(join(root, 'apps')), newestSource(join(root, 'libs')), statSync(join(root, 'package-lock.json')).mtimeMs);
 if (!existsSync(output) || statSync(output).mtimeMs < sources) {
   console.log('Building Tablecast (dist/ is missing or out of date)...');

@@ -1,19 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { HttpClient, HttpResult } from '@tablecast/testing';
-
-/** The shared samples: `shared/fixtures/acumatica` beside the checkout (or beside any folder above it, for worktrees). */
-function fixturesFolder(): string {
-  for (let dir = join(__dirname, '../..'); ; dir = dirname(dir)) {
-    const candidate = join(dir, '../shared/fixtures/acumatica');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) throw new Error('shared/fixtures/acumatica not found beside the checkout or any folder above it');
-  }
-}
+import { ACUMATICA_FIXTURES } from './fixtures';
 
 /** A shared sample body, byte for byte. */
 export function fixture(name: string): string {
-  return readFileSync(join(fixturesFolder(), name), 'utf8');
+  return readFileSync(join(ACUMATICA_FIXTURES, name), 'utf8');
 }
 
 export interface NotificationOptions {

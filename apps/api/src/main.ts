@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { Server } from 'node:http';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { loadConfigOrExit } from '@tablecast/config';
+import { loadConfigOrExit, TablecastConfig } from '@tablecast/config';
 import { ShutdownState } from '@tablecast/ops';
 import { EmbeddedPostgres, runMigrations, startEmbeddedPostgres } from '@tablecast/database';
 import { AppModule } from './app.module';
@@ -10,11 +10,18 @@ import { TablecastExpressAdapter } from './http-adapter';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  let embedded: EmbeddedPostgres | undefined;
-  if (!config.database.url) {
-    embedded = await startEmbeddedPostgres({ dir: config.database.dataDir, port: config.database.embeddedPort });
+  const embedded = config.database.url
+    ? undefined
+    : await startEmbeddedPostgres({ dir: config.database.dataDir, port: config.database.embeddedPort, log: (line) => console.log(line) });
+  try {
+    await serve(config, config.database.url ?? embedded!.url, embedded);
+  } catch (error) {
+    await embedded?.stop(); // never leave a PostgreSQL behind a process that did not start
+    throw error;
   }
-  const databaseUrl = config.database.url ?? embedded!.url;
+}
+
+async function serve(config: TablecastConfig, databaseUrl: string, embedded: EmbeddedPostgres | undefined): Promise<void> {
   await runMigrations(databaseUrl, config.database);
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register({ databaseUrl }), new TablecastExpressAdapter(), {
@@ -26,7 +33,7 @@ async function main(): Promise<void> {
 
   const url = `http://localhost:${config.app.port}`;
   console.log(`Tablecast ${config.region.region} listening on ${url} (API ${config.region.publicBaseUrl}, docs ${url}/docs)`);
-  console.log(embedded ? `Data: embedded PostgreSQL in ${embedded.dataDir} (kept across restarts)` : 'Data: PostgreSQL at DATABASE_URL');
+  console.log(embedded ? `Data: ${describeEmbedded(embedded)}` : 'Data: PostgreSQL at DATABASE_URL');
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
@@ -46,6 +53,11 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
+function describeEmbedded(embedded: EmbeddedPostgres): string {
+  const where = `embedded PostgreSQL in ${embedded.dataDir} (kept across restarts)`;
+  return embedded.relocatedFrom ? `${where}; not in ${embedded.relocatedFrom}, which the postgres user cannot reach` : where;
+}
+
 /**
  * Stops accepting connections and lets in-flight requests finish: connections that fall idle are
  * closed as they do (keep-alive clients would otherwise hold the server open); whatever is still
@@ -61,6 +73,12 @@ async function drainHttp(server: Server, timeoutMs: number): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error('Tablecast failed to start:', error instanceof Error ? error.message : error);
+  const reason =
+    (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+      ? `port ${(error as { port?: number }).port} is already in use: stop what listens there, or set PORT to another port`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  console.error(`Tablecast failed to start: ${reason}`);
   process.exit(1);
 });

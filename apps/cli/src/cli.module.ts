@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@tablecast/auth';
 import { TablecastConfigModule } from '@tablecast/config';
 import { DatabaseModule } from '@tablecast/database';
+import { DynamicDataModule } from '@tablecast/dynamic-data';
 import { TenancyModule } from '@tablecast/tenancy';
 
 /** The services operator commands need, without HTTP. */
@@ -10,7 +11,7 @@ export class CliModule {
   static register(databaseUrl: string): DynamicModule {
     return {
       module: CliModule,
-      imports: [TablecastConfigModule.forRoot(), DatabaseModule.forRoot({ url: databaseUrl }), AuthModule, TenancyModule],
+      imports: [TablecastConfigModule.forRoot(), DatabaseModule.forRoot({ url: databaseUrl }), AuthModule, TenancyModule, DynamicDataModule],
     };
   }
 }

@@ -7,17 +7,6 @@ import { CreateOrganizationDto, CreateSolutionDto, CreateTokenDto, Organizations
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 
-export const USAGE = `Usage: npm run cli -- <command>
-
-Commands (each prints JSON):
-  migrate                                          apply pending database migrations (npm start does it too)
-  org create NAME [--region REGION]                create an organization in the serving region
-  solution create ORG_ID NAME                      create a solution (prints its cdcUrl)
-  token create ORG_ID NAME [--scopes a,b] [--expires ISO-8601]
-                                                   create a personal access token (the secret is printed once)
-  token revoke ORG_ID TOKEN_ID                     revoke a token
-  admin-token rotate                               replace the generated operator token (when ADMIN_TOKEN is unset)`;
-
 /** What the CLI tells the operator about running servers after a revocation or rotation. */
 function takesEffect(app: INestApplicationContext, what: string): string {
   const cacheMs = app.get<ConfigType<typeof authConfig>>(authConfig.KEY).tokenCacheMs;

@@ -1,49 +1,39 @@
-import { NestFactory } from '@nestjs/core';
-import { DomainError, toProblem } from '@tablecast/common';
-import { loadConfigOrExit, TablecastConfig } from '@tablecast/config';
-import { runMigrations, startEmbeddedPostgres } from '@tablecast/database';
-import { CliModule } from './cli.module';
-import { runServiceCommand, USAGE } from './commands';
+import { CommanderError } from 'commander';
+import { ArgumentError } from './arguments';
+import { buildProgram, CliRuntime } from './program';
 
-async function withDatabase<T>(config: TablecastConfig, work: (url: string) => Promise<T>): Promise<T> {
-  if (config.database.url) return work(config.database.url);
-  const embedded = await startEmbeddedPostgres({ dir: config.database.dataDir, port: config.database.embeddedPort });
-  try {
-    return await work(embedded.url);
-  } finally {
-    await embedded.stop();
-  }
-}
+// Nest, TypeORM and the libs load (./runtime) only when a command needs the database.
+const load = () => import('./runtime');
+const runtime: CliRuntime = {
+  migrate: async () => (await load()).runtime.migrate(),
+  withApp: async (work) => (await load()).runtime.withApp(work),
+  out: (text) => console.log(text),
+  warn: (text) => console.error(text),
+};
 
+/** Exit codes: 0 done, 1 a bad value or a failure (one line), 2 a usage error (unknown command, missing argument). */
 async function main(argv: string[]): Promise<number> {
-  if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') {
-    console.log(USAGE);
+  const program = buildProgram(runtime);
+  if (argv.length === 0) {
+    program.outputHelp();
     return 0;
   }
-  const config = loadConfigOrExit();
-  const result = await withDatabase(config, async (url) => {
-    const applied = await runMigrations(url, config.database);
-    if (argv[0] === 'migrate') return { applied };
-    const app = await NestFactory.createApplicationContext(CliModule.register(url), { logger: ['error'] });
-    try {
-      return await runServiceCommand(app, argv);
-    } finally {
-      await app.close();
-    }
-  });
-  if (result === undefined) {
-    console.error(USAGE);
-    return 2;
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+    if (error.code === 'commander.unknownCommand') program.outputHelp({ error: true });
+    return 2; // commander has printed its one line (or a command group's help)
   }
-  console.log(JSON.stringify(result, null, 2));
-  return 0;
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => process.exit(code),
-  (error: unknown) => {
-    // Domain errors print as problem+json bodies; anything else as one line.
-    console.error(error instanceof DomainError ? JSON.stringify(toProblem(error).body) : String(error instanceof Error ? error.message : error));
+  async (error: unknown) => {
+    console.error(error instanceof ArgumentError ? `error: ${error.message}` : (await load()).describeError(error, argv.includes('--json')));
     process.exit(1);
   },
 );

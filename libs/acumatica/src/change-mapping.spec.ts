@@ -4,7 +4,7 @@ import { BadRequestError } from '@tablecast/common';
 import { isDeletedFlag, parseKeyParam, recordIdOf, routeRows, toChangeSet } from './change-mapping';
 import { parsePushNotification } from './push-notification';
 
-const fixture = (name: string) => parsePushNotification(readFileSync(join(__dirname, '../../../../shared/fixtures/acumatica', name), 'utf8'));
+const fixture = (name: string) => parsePushNotification(readFileSync(join(__dirname, '../../../test/fixtures/acumatica', name), 'utf8'));
 const body = (inserted: unknown[], deleted: unknown[] = [], extra = '') =>
   parsePushNotification(`{"CompanyId":"c","Query":"q","Inserted":${JSON.stringify(inserted)},"Deleted":${JSON.stringify(deleted)}${extra}}`);
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { BadRequestError } from '@tablecast/common';
 import { parsePushNotification } from './push-notification';
 
-const FIXTURES = join(__dirname, '../../../../shared/fixtures/acumatica');
+const FIXTURES = join(__dirname, '../../../test/fixtures/acumatica');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 
 function failure(text: string): BadRequestError {

@@ -1,6 +1,6 @@
-import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '@tablecast/common';
+import { DomainError, Public } from '@tablecast/common';
 import { DataSource } from 'typeorm';
 import { HealthResponse, ReadyResponse } from './ops.responses';
 import { ShutdownState } from './shutdown-state';
@@ -27,12 +27,14 @@ export class HealthController {
   @ApiOkResponse({ description: 'The database answers.', type: ReadyResponse })
   @ApiServiceUnavailableResponse({ description: 'The database does not answer.' })
   async readyz(): Promise<{ status: 'ok'; database: 'up' }> {
-    if (this.shutdown.draining) throw new ServiceUnavailableException('This instance is shutting down.');
+    // An expected state, not a bug: a 503 problem with Retry-After, logged by DatabaseOutageLog, no stack.
+    if (this.shutdown.draining) throw new DomainError('database_unavailable', 'This instance is shutting down.', { headers: { 'Retry-After': '1' } });
     try {
       await withTimeout(this.dataSource.query('SELECT 1'), READINESS_TIMEOUT_MS);
       return { status: 'ok', database: 'up' };
-    } catch {
-      throw new ServiceUnavailableException('The database is unreachable.');
+    } catch (error) {
+      void error; // any failure of `SELECT 1` means "not ready"
+      throw new DomainError('database_unavailable', 'The database is unreachable.', { headers: { 'Retry-After': '5' } });
     }
   }
 }

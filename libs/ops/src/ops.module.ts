@@ -1,4 +1,5 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { DatabaseOutageLog } from './database-outage';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
@@ -8,7 +9,13 @@ import { ShutdownState } from './shutdown-state';
 @Global()
 @Module({
   controllers: [HealthController, MetricsController, RegionsController],
-  providers: [MetricsService, ShutdownState],
+  providers: [MetricsService, ShutdownState, DatabaseOutageLog],
   exports: [MetricsService, ShutdownState],
 })
-export class OpsModule {}
+export class OpsModule implements NestModule {
+  constructor(private readonly outage: DatabaseOutageLog) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(this.outage.middleware()).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+}

@@ -1,0 +1,150 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { Command, Option } from 'commander';
+import { uuidArgument } from './arguments';
+import type { Listing } from './listings';
+import { formatJson, formatTable } from './output';
+
+// The services load with the first command that needs them (not for `--help`).
+const commands = () => import('./commands');
+const listings = () => import('./listings');
+const runServiceCommand: typeof import('./commands').runServiceCommand = async (app, argv) => (await commands()).runServiceCommand(app, argv);
+const listOrganizations: typeof import('./listings').listOrganizations = async (app) => (await listings()).listOrganizations(app);
+const listSolutions: typeof import('./listings').listSolutions = async (app, org) => (await listings()).listSolutions(app, org);
+const listTokens: typeof import('./listings').listTokens = async (app, org) => (await listings()).listTokens(app, org);
+const listTables: typeof import('./listings').listTables = async (app, org, sol) => (await listings()).listTables(app, org, sol);
+const organizationsNamed: typeof import('./listings').organizationsNamed = async (app, name) => (await listings()).organizationsNamed(app, name);
+
+/** What the commands need from the process: the services against the migrated database, and output. */
+export interface CliRuntime {
+  withApp<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T>;
+  migrate(): Promise<string[]>;
+  out(text: string): void;
+  warn(text: string): void;
+}
+
+interface OutputOptions {
+  json?: boolean;
+}
+
+const jsonOption = () => new Option('--json', 'print JSON (for scripts) instead of a table');
+
+/**
+ * The operator CLI (`npm run cli -- <command>`), with `--help` on every command. Create, revoke and
+ * rotate commands print JSON (the secret of a new token is shown once); list commands print a
+ * table, or JSON with `--json`. Ids are checked before any database is touched.
+ */
+export function buildProgram(runtime: CliRuntime): Command {
+  const program = new Command('npm run cli --')
+    .description('Tablecast operator commands. Uses DATABASE_URL, or the embedded PostgreSQL in DATA_DIR (a running server\'s, if there is one).')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => process.stderr.write(text) });
+
+  const show = <T>(listing: Listing<T>, options: OutputOptions) =>
+    runtime.out(options.json ? formatJson(listing.items) : formatTable(listing.items, listing.columns, listing.none));
+  const service = (argv: string[]) => runtime.withApp(async (app) => runtime.out(formatJson(await runServiceCommand(app, argv))));
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations (npm start does it too)')
+    .addOption(jsonOption())
+    .action(async () => runtime.out(formatJson({ applied: await runtime.migrate() })));
+
+  const org = program.command('org').description('organizations: create, list');
+  org
+    .command('create')
+    .description('create an organization (prints JSON); warns when one of that name exists')
+    .argument('<NAME>', 'its name')
+    .option('--region <REGION>', 'its region (default: the serving region; another one answers with that region\'s URL)')
+    .addOption(jsonOption())
+    .action(async (name: string, options: { region?: string }) =>
+      runtime.withApp(async (app) => {
+        const existing = await organizationsNamed(app, name);
+        const created = await runServiceCommand(app, ['org', 'create', name, ...(options.region ? ['--region', options.region] : [])]);
+        if (existing.length) {
+          runtime.warn(`warning: an organization named ${JSON.stringify(name)} already existed (${existing.map((o) => o.id).join(', ')}); this is another one`);
+        }
+        runtime.out(formatJson(created));
+      }),
+    );
+  org
+    .command('list')
+    .description('list the organizations')
+    .addOption(jsonOption())
+    .action(async (options: OutputOptions) => runtime.withApp(async (app) => show(await listOrganizations(app), options)));
+
+  const solution = program.command('solution').description('solutions of an organization: create, list');
+  solution
+    .command('create')
+    .description('create a solution (prints JSON with its cdcUrl, the Acumatica destination)')
+    .argument('<ORG>', 'organization id')
+    .argument('<NAME>', 'its name')
+    .addOption(jsonOption())
+    .action(async (orgId: string, name: string) => service(['solution', 'create', uuidArgument('ORG', orgId), name]));
+  solution
+    .command('list')
+    .description('list the solutions of an organization')
+    .argument('<ORG>', 'organization id')
+    .addOption(jsonOption())
+    .action(async (orgId: string, options: OutputOptions) => {
+      const id = uuidArgument('ORG', orgId);
+      await runtime.withApp(async (app) => show(await listSolutions(app, id), options));
+    });
+
+  const token = program.command('token').description('personal access tokens of an organization: create, list, revoke');
+  token
+    .command('create')
+    .description('create a token (prints JSON; the secret is shown only this once)')
+    .argument('<ORG>', 'organization id')
+    .argument('<NAME>', 'a name to recognise it by')
+    .option('--scopes <SCOPES>', 'comma-separated: cdc:push, data:read, data:write, org:admin (default: all)')
+    .option('--expires <ISO-8601>', 'expiry time, e.g. 2027-01-01T00:00:00Z (default: never)')
+    .addOption(jsonOption())
+    .action(async (orgId: string, name: string, options: { scopes?: string; expires?: string }) =>
+      service([
+        'token',
+        'create',
+        uuidArgument('ORG', orgId),
+        name,
+        ...(options.scopes !== undefined ? ['--scopes', options.scopes] : []),
+        ...(options.expires !== undefined ? ['--expires', options.expires] : []),
+      ]),
+    );
+  token
+    .command('list')
+    .description('list the tokens of an organization (never their secrets)')
+    .argument('<ORG>', 'organization id')
+    .addOption(jsonOption())
+    .action(async (orgId: string, options: OutputOptions) => {
+      const id = uuidArgument('ORG', orgId);
+      await runtime.withApp(async (app) => show(await listTokens(app, id), options));
+    });
+  token
+    .command('revoke')
+    .description('revoke a token (prints JSON)')
+    .argument('<ORG>', 'organization id')
+    .argument('<TOKEN_ID>', 'token id (from token list)')
+    .addOption(jsonOption())
+    .action(async (orgId: string, tokenId: string) => service(['token', 'revoke', uuidArgument('ORG', orgId), uuidArgument('TOKEN_ID', tokenId)]));
+
+  const table = program.command('table').description('tables of a solution: list');
+  table
+    .command('list')
+    .description('list the tables of a solution')
+    .argument('<ORG>', 'organization id')
+    .argument('<SOL>', 'solution id')
+    .addOption(jsonOption())
+    .action(async (orgId: string, solId: string, options: OutputOptions) => {
+      const [o, s] = [uuidArgument('ORG', orgId), uuidArgument('SOL', solId)];
+      await runtime.withApp(async (app) => show(await listTables(app, o, s), options));
+    });
+
+  program
+    .command('admin-token')
+    .description('the operator token')
+    .command('rotate')
+    .description('replace the generated operator token (when ADMIN_TOKEN is unset); prints the new one once')
+    .addOption(jsonOption())
+    .action(async () => service(['admin-token', 'rotate']));
+
+  return program;
+}
