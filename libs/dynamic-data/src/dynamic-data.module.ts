@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@tablecast/auth';
 import { TenancyModule } from '@tablecast/tenancy';
-import { ChangeSetService } from './change-set.service';
 import { ChangesRepository } from './changes.repository';
 import { ChangesService } from './changes.service';
+import { DataWriter } from './data-writer';
 import { RecordsController } from './records.controller';
 import { RecordsRepository } from './records.repository';
 import { RecordsService } from './records.service';
+import { RetentionRepository } from './retention.repository';
 import { RetentionService } from './retention.service';
 import { TableChangedEvents } from './table-changed.events';
 import { TablesController } from './tables.controller';
@@ -20,13 +21,14 @@ import { TablesService } from './tables.service';
     TablesRepository,
     RecordsRepository,
     ChangesRepository,
+    RetentionRepository,
     TablesService,
     RecordsService,
     ChangesService,
-    ChangeSetService,
+    DataWriter,
     TableChangedEvents,
     RetentionService,
   ],
-  exports: [ChangeSetService, ChangesService, TablesService, TableChangedEvents, RetentionService],
+  exports: [DataWriter, ChangesService, TablesService, TableChangedEvents, RetentionService],
 })
 export class DynamicDataModule {}
