@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
-import { isTransientConflict } from './database-errors';
+import { classifyDatabaseError, isTransientConflict } from './database-errors';
 
 /** Attempts in all for a transaction that loses a deadlock or a serialization failure. */
 export const TRANSACTION_ATTEMPTS = 4;
@@ -25,7 +25,7 @@ export class TransactionRunner {
       } catch (error) {
         if (attempt >= TRANSACTION_ATTEMPTS || !isTransientConflict(error)) throw error;
         this.logger.warn(
-          `transaction attempt ${attempt} rolled back (${(error as { code?: string }).code ?? 'conflict'}); running it again`,
+          `transaction attempt ${attempt} rolled back (${classifyDatabaseError(error)?.code}); running it again`,
         );
         await sleep(Math.round(10 * 2 ** attempt * (0.5 + Math.random())));
       }
