@@ -65,7 +65,7 @@ export class CdcService {
       }
       const keyFields = parseKeyParam(request.key);
       // What waits for the organization's turn is the raw body, bounded by bytes; it is parsed in its turn.
-      const bytes = typeof request.body === 'string' ? Buffer.byteLength(request.body, 'utf8') : 0;
+      const bytes = bodyBytes(request.body);
       const receipt = await this.queue.run(request.organizationId, bytes, () => {
         notification = parsePushNotification(request.body);
         rows = notification.inserted.length + notification.deleted.length;
@@ -203,4 +203,10 @@ function assertKeyParamFits(table: WriteTable, keyFields: string[] | undefined):
   const has = table.keyFields ? `its key fields are ${table.keyFields.join(',')}` : 'it has no key fields';
   const message = `key ${JSON.stringify(keyFields.join(','))} does not match the existing table ${JSON.stringify(table.name)} (${has}); ?key= only sets the key fields of a table the notification creates`;
   throw new DomainError('conflict', `key: ${message}`, { errors: [{ field: 'key', message }] });
+}
+
+/** What a waiting request body holds in memory. */
+function bodyBytes(body: unknown): number {
+  if (typeof body === 'string') return Buffer.byteLength(body, 'utf8');
+  return Buffer.isBuffer(body) ? body.length : 0;
 }
