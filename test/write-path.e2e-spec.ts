@@ -1,5 +1,5 @@
 import { TransactionRunner } from '@tablecast/database';
-import { RetentionService } from '@tablecast/dynamic-data';
+import { DataWriter, RetentionService } from '@tablecast/dynamic-data';
 import { HttpResult, waitFor } from '@tablecast/testing';
 import { Client } from 'pg';
 import { notification, pushCdc } from './support/acumatica';
@@ -220,6 +220,36 @@ describe('the write path', () => {
         });
       expect(await Promise.all([lockBoth(a, b), lockBoth(b, a)])).toEqual(['committed', 'committed']);
       expect(attempts).toBe(3); // the deadlock victim ran once more
+    });
+    it('applies several change sets for one table in order under one lock, each with its own TimeStamp (reloads, group commit)', async () => {
+      const writer = t.app.get(DataWriter);
+      const scope = { organizationId: s.org.id, solutionId: s.solution.id };
+      const result = await writer.write(scope, [
+        {
+          table: 'Grouped',
+          createIfMissing: { keyFields: null },
+          changes: [{ id: 'a', op: 'upsert', data: { v: 1 } }],
+          sourceTs: BigInt(T(5)),
+        },
+        { table: 'Grouped', changes: [{ id: 'a', op: 'upsert', data: { v: 0 } }], sourceTs: BigInt(T(4)) }, // older: stale
+        { table: 'Grouped', changes: [{ id: 'b', op: 'upsert', data: { v: 2 } }] },
+      ]);
+      if (result.duplicate) throw new Error('not a duplicate');
+      expect(result.sets.map((set) => [set.outcomes, set.head])).toEqual([
+        [['inserted'], 1],
+        [['stale'], 1],
+        [['inserted'], 2],
+      ]);
+      expect(result.sets.map((set) => set.event && [set.event.fromSeq, set.event.toSeq])).toEqual([[1, 1], null, [2, 2]]);
+      // The change set's TimeStamp is the record's: an older push is stale.
+      const push = await pushCdc(
+        s.http,
+        s.solutionPath,
+        notification({ inserted: [{ ID: 'a', v: 9 }], timeStamp: T(3) }),
+        '?table=Grouped',
+      );
+      expect(push.body).toMatchObject({ stale: 1, tables: { Grouped: { head: 2 } } });
+      expect((await s.http.get(`${s.solutionPath}/tables/Grouped/records/a`)).body.data).toEqual({ v: 1 });
     });
   });
 

@@ -39,6 +39,8 @@ export interface ChangeSetWrite {
   createIfMissing?: { keyFields: string[] | null };
   /** The changes; a function is called once the table is locked (key fields known), and again if the transaction is retried. */
   changes: ChangeInput[] | ((table: WriteTable) => ChangeInput[] | Promise<ChangeInput[]>);
+  /** The source TimeStamp of the whole change set (e.g. a reload's start), for its changes that carry none of their own. */
+  sourceTs?: bigint;
 }
 
 export interface WriteOptions<R> {
@@ -109,7 +111,9 @@ export class DataWriter {
         const handle = this.handle(manager, row, created.has(row.name), heads.get(row.name)!);
         handles.set(row.name, handle);
         const changes = typeof write.changes === 'function' ? await write.changes(handle) : write.changes;
-        const set = await this.apply(manager, row, heads.get(row.name)!, changes);
+        const stamped =
+          write.sourceTs === undefined ? changes : changes.map((c) => (c.sourceTs == null ? { ...c, sourceTs: write.sourceTs } : c));
+        const set = await this.apply(manager, row, heads.get(row.name)!, stamped);
         heads.set(row.name, set.head);
         sets.push(set);
       }
