@@ -109,7 +109,8 @@ export class TablesRepository {
   /**
    * Creates the tables that do not exist yet, unless the solution would then hold more than `limit`
    * tables; the caller holds the catalog lock, so the count is exact. Returns the names created
-   * (none when over the limit) and the solution's table count with them.
+   * (none when over the limit; `allowed` stays true when nothing was left to create, e.g. after the
+   * limit was lowered) and the solution's table count with them.
    */
   async createMissing(
     manager: EntityManager,
@@ -128,7 +129,7 @@ export class TablesRepository {
          INSERT INTO data_tables (solution_id, name, key_fields)
          SELECT $1, f.name, f.key_fields FROM fresh f, room r WHERE r.existing + r.adding <= $3 ORDER BY f.name
          ON CONFLICT ON CONSTRAINT uq_data_tables_solution_name DO NOTHING RETURNING name)
-       SELECT r.existing + r.adding <= $3 AS allowed, ARRAY(SELECT name FROM created) AS created,
+       SELECT r.adding = 0 OR r.existing + r.adding <= $3 AS allowed, ARRAY(SELECT name FROM created) AS created,
               (r.existing + r.adding)::int AS count
          FROM room r`,
       [solutionId, JSON.stringify(tables.map((t) => ({ name: t.name, key_fields: t.keyFields }))), limit],
