@@ -60,8 +60,12 @@ export class AcumaticaRepository {
     return rows.length;
   }
 
-  /** Records deliveries in one statement (skipping solutions deleted meanwhile) and trims each solution's audit to its newest `keep`. */
-  async recordDeliveries(deliveries: DeliveryRecord[], keep: number): Promise<void> {
+  /**
+   * Records deliveries in one statement (skipping solutions deleted meanwhile: the solutions that
+   * remain are held with KEY SHARE until commit) and trims each solution's audit to its newest `keep`.
+   * Inside the caller's transaction.
+   */
+  async recordDeliveries(manager: EntityManager, deliveries: DeliveryRecord[], keep: number): Promise<void> {
     if (deliveries.length === 0) return;
     const rows = deliveries.map((d, ord) => ({
       ord,
@@ -79,30 +83,29 @@ export class AcumaticaRepository {
       receipt: d.receipt ?? null,
       error: d.error ?? null,
     }));
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO cdc_deliveries (solution_id, received_at, status, duplicate, company_id, query, notification_id, time_stamp,
+    await manager.query(
+      `INSERT INTO cdc_deliveries (solution_id, received_at, status, duplicate, company_id, query, notification_id, time_stamp,
                                      table_param, rows, duration_ms, receipt, error)
          SELECT x.solution_id, x.received_at, x.status, x.duplicate, x.company_id, x.query, x.notification_id, x.time_stamp,
                 x.table_param, x.rows, x.duration_ms, x.receipt, x.error
            FROM jsonb_to_recordset($1::jsonb) AS x(ord int, solution_id uuid, received_at timestamptz, status int, duplicate boolean,
                 company_id text, query text, notification_id text, time_stamp text, table_param text, rows int, duration_ms int,
                 receipt jsonb, error jsonb)
-          WHERE EXISTS (SELECT 1 FROM solutions s WHERE s.id = x.solution_id)
+           JOIN (SELECT s.id FROM solutions s WHERE s.id IN (SELECT solution_id FROM jsonb_to_recordset($1::jsonb) AS y(solution_id uuid))
+                  ORDER BY s.id FOR KEY SHARE) s ON s.id = x.solution_id
           ORDER BY x.ord`, // ids follow arrival order
-        // What a sender put in CompanyId, Query, Id or ?table= is recorded as received, except what jsonb
-        // cannot hold: one such delivery must not make the whole batch (other tenants' entries too) fail.
-        [JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'string' ? toStorableText(value) : value))],
-      );
-      await manager.query(
-        `DELETE FROM cdc_deliveries d
+      // What a sender put in CompanyId, Query, Id or ?table= is recorded as received, except what jsonb
+      // cannot hold: one such delivery must not make the whole batch (other tenants' entries too) fail.
+      [JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'string' ? toStorableText(value) : value))],
+    );
+    await manager.query(
+      `DELETE FROM cdc_deliveries d
           USING (SELECT s.id AS solution_id,
                         (SELECT c.id FROM cdc_deliveries c WHERE c.solution_id = s.id ORDER BY c.id DESC OFFSET $2 LIMIT 1) AS cutoff
                    FROM unnest($1::uuid[]) AS s(id)) t
           WHERE d.solution_id = t.solution_id AND d.id <= t.cutoff`,
-        [[...new Set(deliveries.map((d) => d.solutionId))], keep],
-      );
-    });
+      [[...new Set(deliveries.map((d) => d.solutionId))], keep],
+    );
   }
 
   listDeliveries(solutionId: string, limit: number, beforeId?: string): Promise<DeliveryRow[]> {

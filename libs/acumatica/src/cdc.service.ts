@@ -1,12 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { createHash } from 'node:crypto';
-import { BadRequestError, toProblem } from '@tablecast/common';
+import { BadRequestError, DomainError, toProblem } from '@tablecast/common';
 import { cdcConfig } from '@tablecast/config';
-import { TransactionRunner } from '@tablecast/database';
-import { AppliedChangeSet, ChangeSetService, isTableName, OUTCOMES, OutcomeCounts, RetentionService, TablesService, toJsonText } from '@tablecast/dynamic-data';
+import { DataWriter, isTableName, OUTCOMES, OutcomeCounts, RetentionService, toJsonText, WriteTable } from '@tablecast/dynamic-data';
 import { MetricsService } from '@tablecast/ops';
-import { SolutionsService } from '@tablecast/tenancy';
 import { AcumaticaRepository } from './acumatica.repository';
 import { parseKeyParam, routeRows, TableRows, toChangeSet } from './change-mapping';
 import { DeliveryAudit } from './delivery-audit';
@@ -26,6 +24,11 @@ export interface CdcRequest {
 
 export type CdcReceipt = { duplicate: boolean } & OutcomeCounts & { tables: Record<string, { head: number }> };
 
+/** Table names listed in one log line; beyond, only their count. */
+const LOGGED_TABLES = 20;
+/** Seconds an overloaded sender is asked to wait (`Retry-After`). */
+const RETRY_AFTER_SECONDS = 5;
+
 /** Turns Acumatica push notifications into change sets: exactly once, in order, all or nothing. */
 @Injectable()
 export class CdcService {
@@ -33,17 +36,20 @@ export class CdcService {
   private readonly queue: OrganizationQueue;
 
   constructor(
-    private readonly solutions: SolutionsService,
-    private readonly tables: TablesService,
-    private readonly changeSets: ChangeSetService,
-    private readonly transactions: TransactionRunner,
+    private readonly writer: DataWriter,
     private readonly repository: AcumaticaRepository,
     private readonly metrics: MetricsService,
     private readonly audit: DeliveryAudit,
     @Inject(cdcConfig.KEY) private readonly config: ConfigType<typeof cdcConfig>,
     retention: RetentionService,
   ) {
-    this.queue = new OrganizationQueue(config.orgConcurrency);
+    this.queue = new OrganizationQueue({
+      concurrency: config.orgConcurrency,
+      maxBytesPerOrg: config.queueMaxBytesPerOrg,
+      maxBytes: config.queueMaxBytes,
+      maxWaitMs: config.queueMaxWaitMs,
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+    });
     metrics.watchQueueDepth(() => this.queue.depths());
     retention.register('cdc-dedupe', (cutoff, batch) => repository.purgeDedupe(cutoff, batch));
   }
@@ -53,19 +59,21 @@ export class CdcService {
     let notification: PushNotification | undefined;
     let rows = 0;
     try {
-      await this.solutions.assertExists(request.organizationId, request.solutionId);
       if (request.table !== undefined && !isTableName(request.table)) {
         throw new BadRequestError('table: the table name must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$', [
           { field: 'table', message: 'table must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' },
         ]);
       }
       const keyFields = parseKeyParam(request.key);
-      notification = parsePushNotification(request.body);
-      rows = notification.inserted.length + notification.deleted.length;
-      const routed = routeRows(notification, request.table);
-      if (request.table !== undefined && routed.size === 0) routed.set(request.table, { inserted: [], deleted: [] });
-      const parsed = notification;
-      const receipt = await this.queue.run(request.organizationId, () => this.apply(request, parsed, routed, keyFields));
+      // What waits for the organization's turn is the raw body, bounded by bytes; it is parsed in its turn.
+      const bytes = bodyBytes(request.body);
+      const receipt = await this.queue.run(request.organizationId, bytes, () => {
+        notification = parsePushNotification(request.body);
+        rows = notification.inserted.length + notification.deleted.length;
+        const routed = routeRows(notification, request.table);
+        if (request.table !== undefined && routed.size === 0) routed.set(request.table, { inserted: [], deleted: [] });
+        return this.apply(request, notification, routed, keyFields);
+      });
       this.finish(request, notification, receivedAt, rows, 200, receipt, undefined);
       return receipt;
     } catch (error) {
@@ -75,47 +83,48 @@ export class CdcService {
     }
   }
 
-  private async apply(request: CdcRequest, notification: PushNotification, routed: Map<string, TableRows>, keyFields: string[] | undefined): Promise<CdcReceipt> {
+  /** One transaction through the write path: the dedupe mark and every table's changes together. */
+  private async apply(
+    request: CdcRequest,
+    notification: PushNotification,
+    routed: Map<string, TableRows>,
+    keyFields: string[] | undefined,
+  ): Promise<CdcReceipt> {
     const digest = this.digest(request, notification);
-    const sets = await this.transactions.run(async (manager) => {
-      if (!(await this.repository.markOnce(manager, request.solutionId, digest))) return null;
-      const applied: AppliedChangeSet[] = [];
-      // Tables are locked in name order, so notifications spanning several tables cannot deadlock.
-      for (const table of [...routed.keys()].sort()) {
-        const locked = await this.changeSets.lock(manager, {
-          organizationId: request.organizationId,
-          solutionId: request.solutionId,
-          table,
-          createIfMissing: { keyFields: keyFields ?? null },
-        });
-        const changes = toChangeSet(routed.get(table)!, locked.key_fields ?? keyFields ?? null, notification.timeStamp);
-        applied.push(await this.changeSets.applyToLocked(manager, locked, changes));
-      }
-      return applied;
-    });
-    if (sets === null) return this.duplicateReceipt(request, [...routed.keys()]);
-    this.changeSets.publish(sets);
-    const counts = Object.fromEntries(OUTCOMES.map((o) => [o, sets.reduce((n, set) => n + set.counts[o], 0)])) as OutcomeCounts;
-    return { duplicate: false, ...counts, tables: Object.fromEntries(sets.map((set) => [set.table, { head: set.head }])) };
-  }
-
-  private async duplicateReceipt(request: CdcRequest, tableNames: string[]): Promise<CdcReceipt> {
-    const tables: Record<string, { head: number }> = {};
-    for (const name of tableNames.sort()) {
-      const table = await this.tables.find(request.organizationId, request.solutionId, name);
-      tables[name] = { head: Number(table?.head ?? 0) };
+    const result = await this.writer.write(
+      { organizationId: request.organizationId, solutionId: request.solutionId },
+      [...routed].map(([table, rows]) => ({
+        table,
+        createIfMissing: { keyFields: keyFields ?? null },
+        changes: (locked: WriteTable) => {
+          assertKeyParamFits(locked, keyFields);
+          return toChangeSet(rows, locked.keyFields, notification.timeStamp);
+        },
+      })),
+      { dedupe: (manager) => this.repository.markOnce(manager, request.solutionId, digest) },
+    );
+    if (result.duplicate) {
+      const tables = Object.fromEntries(Object.entries(result.heads).map(([name, head]) => [name, { head }]));
+      return { duplicate: true, inserted: 0, updated: 0, deleted: 0, unchanged: 0, stale: 0, tables };
     }
-    return { duplicate: true, inserted: 0, updated: 0, deleted: 0, unchanged: 0, stale: 0, tables };
+    const sets = result.sets;
+    const counts = Object.fromEntries(OUTCOMES.map((o) => [o, sets.reduce((n, set) => n + set.counts[o], 0)])) as OutcomeCounts;
+    const tables = Object.fromEntries([...sets].sort((a, b) => (a.table < b.table ? -1 : 1)).map((set) => [set.table, { head: set.head }]));
+    return { duplicate: false, ...counts, tables };
   }
 
   /**
    * A notification's identity per destination: the URL's table/key parameters, (CompanyId, Query,
-   * Id) when it has an Id, and its rows. Retries are byte-identical; their digest is too.
+   * Id) when it has an Id, otherwise its TimeStamp when it has one, and its rows. Retries are
+   * byte-identical; their digest is too. (The digest of a notification with an Id, or with neither
+   * Id nor TimeStamp, is the same as before TimeStamps counted, so marks written earlier still match.)
    */
   private digest(request: CdcRequest, notification: PushNotification): Buffer {
     const identity = notification.id === null ? null : [notification.companyId, notification.query, notification.id];
+    const destination: unknown[] = [request.table ?? null, request.key ?? null, identity];
+    if (notification.id === null && notification.timeStamp !== null) destination.push(notification.timeStamp.toString());
     return createHash('sha256')
-      .update(JSON.stringify([request.table ?? null, request.key ?? null, identity]))
+      .update(JSON.stringify(destination))
       .update(toJsonText([notification.inserted, notification.deleted]))
       .digest();
   }
@@ -142,13 +151,19 @@ export class CdcService {
       msg: 'acumatica notification',
       organizationId: request.organizationId,
       solutionId: request.solutionId,
-      tables: receipt ? Object.keys(receipt.tables) : request.table ? [request.table] : [],
+      ...loggedTables(receipt ? Object.keys(receipt.tables) : request.table ? [request.table] : []),
       query: notification?.query,
       notificationId: notification?.id,
       status,
       result,
       rows,
-      counts: receipt && { inserted: receipt.inserted, updated: receipt.updated, deleted: receipt.deleted, unchanged: receipt.unchanged, stale: receipt.stale },
+      counts: receipt && {
+        inserted: receipt.inserted,
+        updated: receipt.updated,
+        deleted: receipt.deleted,
+        unchanged: receipt.unchanged,
+        stale: receipt.stale,
+      },
       durationMs,
     };
     if (status >= 500) this.logger.error(line);
@@ -170,4 +185,29 @@ export class CdcService {
       error,
     });
   }
+}
+
+/** At most LOGGED_TABLES names in a log line, and how many there were. */
+function loggedTables(names: string[]): { tables: string[]; tableCount: number } {
+  return { tables: names.slice(0, LOGGED_TABLES), tableCount: names.length };
+}
+
+/**
+ * `?key=` sets the key fields of a table the notification creates. On an existing table it must
+ * name the table's own key fields: any other value (also on a table without key fields) would
+ * file the same row under a second id, so it is refused with 409 naming `key`.
+ */
+function assertKeyParamFits(table: WriteTable, keyFields: string[] | undefined): void {
+  if (keyFields === undefined || table.created) return;
+  const own = table.keyFields ?? [];
+  if (own.length === keyFields.length && own.every((field, i) => field === keyFields[i])) return;
+  const has = table.keyFields ? `its key fields are ${table.keyFields.join(',')}` : 'it has no key fields';
+  const message = `key ${JSON.stringify(keyFields.join(','))} does not match the existing table ${JSON.stringify(table.name)} (${has}); ?key= only sets the key fields of a table the notification creates`;
+  throw new DomainError('conflict', `key: ${message}`, { errors: [{ field: 'key', message }] });
+}
+
+/** What a waiting request body holds in memory. */
+function bodyBytes(body: unknown): number {
+  if (typeof body === 'string') return Buffer.byteLength(body, 'utf8');
+  return Buffer.isBuffer(body) ? body.length : 0;
 }

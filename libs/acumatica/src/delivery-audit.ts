@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { cdcConfig } from '@tablecast/config';
+import { TransactionRunner } from '@tablecast/database';
 import { AcumaticaRepository, DeliveryRecord } from './acumatica.repository';
 
 const FLUSH_MS = 200;
@@ -20,6 +21,7 @@ export class DeliveryAudit implements BeforeApplicationShutdown {
 
   constructor(
     private readonly repository: AcumaticaRepository,
+    private readonly transactions: TransactionRunner,
     @Inject(cdcConfig.KEY) private readonly config: ConfigType<typeof cdcConfig>,
   ) {}
 
@@ -35,7 +37,7 @@ export class DeliveryAudit implements BeforeApplicationShutdown {
     const batch = this.buffer.splice(0, this.buffer.length);
     if (batch.length === 0) return this.flushing;
     this.flushing = this.flushing
-      .then(() => this.repository.recordDeliveries(batch, this.config.deliveriesKept))
+      .then(() => this.transactions.run((manager) => this.repository.recordDeliveries(manager, batch, this.config.deliveriesKept)))
       .catch((error: unknown) => this.logger.warn(`could not record ${batch.length} deliveries: ${String(error)}`));
     return this.flushing;
   }

@@ -1,21 +1,35 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
+import { classifyDatabaseError, isTransientConflict } from './database-errors';
+
+/** Attempts in all for a transaction that loses a deadlock or a serialization failure. */
+export const TRANSACTION_ATTEMPTS = 4;
 
 /**
- * The one transaction helper. `run` joins the caller's transaction when given one, so services
- * compose into a single commit; realtime events are published by callers after `run` resolves.
+ * The one transaction helper (READ COMMITTED). A transaction that PostgreSQL aborts as a deadlock
+ * victim (40P01) or for a serialization failure (40001) is run again from the start, a bounded
+ * number of times with a short jittered pause: `work` must therefore only touch the database and
+ * its own locals, and leave anything visible to others (events, answers) until `run` resolves.
  */
 @Injectable()
 export class TransactionRunner {
+  private readonly logger = new Logger(TransactionRunner.name);
+
   constructor(private readonly dataSource: DataSource) {}
 
-  run<T>(work: (manager: EntityManager) => Promise<T>, outer?: EntityManager): Promise<T> {
-    if (outer) return work(outer);
-    return this.dataSource.transaction('READ COMMITTED', work);
-  }
-
-  get manager(): EntityManager {
-    return this.dataSource.manager;
+  async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction('READ COMMITTED', work);
+      } catch (error) {
+        if (attempt >= TRANSACTION_ATTEMPTS || !isTransientConflict(error)) throw error;
+        this.logger.warn(
+          `transaction attempt ${attempt} rolled back (${classifyDatabaseError(error)?.code}); running it again`,
+        );
+        await sleep(Math.round(10 * 2 ** attempt * (0.5 + Math.random())));
+      }
+    }
   }
 }
 

@@ -59,25 +59,4 @@ export class ChangesRepository {
       [tableIds, names.map((n) => n.solutionId), names.map((n) => n.table)],
     );
   }
-
-  /**
-   * Purges the oldest changes before the cutoff, at most `batch` of them, and raises each table's
-   * log floor to the highest seq purged. Within a table commit times grow with seq, so what goes is
-   * always a prefix of its log. Returns how many went.
-   */
-  async purgeBefore(cutoff: Date, batch: number): Promise<number> {
-    const rows: { purged: string }[] = await this.dataSource.query(
-      `WITH victims AS (
-         SELECT table_id, seq FROM changes WHERE modified_at < $1 ORDER BY modified_at LIMIT $2),
-       purged AS (
-         DELETE FROM changes c USING victims v WHERE c.table_id = v.table_id AND c.seq = v.seq RETURNING c.table_id, c.seq),
-       floors AS (
-         UPDATE data_tables t SET log_floor = GREATEST(t.log_floor, p.floor)
-           FROM (SELECT table_id, max(seq) AS floor FROM purged GROUP BY table_id) p
-          WHERE t.id = p.table_id RETURNING 1)
-       SELECT (SELECT count(*) FROM purged)::text AS purged`,
-      [cutoff, batch],
-    );
-    return Number(rows[0]?.purged ?? 0);
-  }
 }

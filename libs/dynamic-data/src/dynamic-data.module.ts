@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@tablecast/auth';
 import { TenancyModule } from '@tablecast/tenancy';
-import { ChangeSetService } from './change-set.service';
 import { ChangesRepository } from './changes.repository';
 import { ChangesService } from './changes.service';
+import { DataWriter } from './data-writer';
 import { RecordsController } from './records.controller';
 import { RecordsRepository } from './records.repository';
 import { RecordsService } from './records.service';
+import { RetentionRepository } from './retention.repository';
 import { RetentionService } from './retention.service';
 import { TableChangedEvents } from './table-changed.events';
 import { TableDroppedEvents } from './table-dropped.events';
@@ -21,14 +22,15 @@ import { TablesService } from './tables.service';
     TablesRepository,
     RecordsRepository,
     ChangesRepository,
+    RetentionRepository,
     TablesService,
     RecordsService,
     ChangesService,
-    ChangeSetService,
+    DataWriter,
     TableChangedEvents,
     TableDroppedEvents,
     RetentionService,
   ],
-  exports: [ChangeSetService, ChangesService, TablesService, TableChangedEvents, TableDroppedEvents, RetentionService],
+  exports: [DataWriter, ChangesService, TablesService, TableChangedEvents, TableDroppedEvents, RetentionService],
 })
 export class DynamicDataModule {}

@@ -1,6 +1,6 @@
 export * from './change-set';
-export * from './change-set.service';
 export * from './changes.service';
+export * from './data-writer';
 export * from './dynamic-data.module';
 export { recordIdProblem } from './params';
 export * from './retention.service';

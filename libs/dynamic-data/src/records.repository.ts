@@ -21,10 +21,12 @@ export interface AppliedRow {
  * (stale / unchanged / inserted / updated / deleted), number the effective ones head+1…, upsert
  * records, append the change log, raise the table's head and row count, and remember newer source
  * stamps of unchanged rows. The caller holds the table's lock, so $3 is the current head.
- * $1 table id, $2 encoded change set, $3 current head, $4 commit time.
+ * $1 table id, $2 encoded change set, $3 current head. The changes' time is the statement's start,
+ * which is after the lock was granted: within a table, times grow with seq.
  */
 const APPLY_CHANGE_SET = `
-WITH input AS (
+WITH clock AS MATERIALIZED (SELECT statement_timestamp() AS now),
+input AS (
   SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(ord int, id text, op text, data jsonb, ts bigint)
 ),
 classified AS (
@@ -51,7 +53,7 @@ written AS (
   INSERT INTO records AS r (table_id, id, data, deleted, seq, source_ts, modified_at)
   SELECT $1, n.id,
          CASE WHEN n.outcome = 'deleted' THEN COALESCE(n.old_data, n.data, '{}'::jsonb) ELSE n.data END,
-         n.outcome = 'deleted', n.seq, n.ts, $4
+         n.outcome = 'deleted', n.seq, n.ts, (SELECT now FROM clock)
     FROM numbered n
   ON CONFLICT (table_id, id) DO UPDATE
      SET data = EXCLUDED.data, deleted = EXCLUDED.deleted, seq = EXCLUDED.seq,
@@ -61,7 +63,7 @@ logged AS (
   INSERT INTO changes (table_id, seq, op, record_id, data, modified_at)
   SELECT $1, n.seq,
          CASE n.outcome WHEN 'inserted' THEN 'insert' WHEN 'updated' THEN 'update' ELSE 'delete' END,
-         n.id, CASE WHEN n.outcome = 'deleted' THEN NULL ELSE n.data END, $4
+         n.id, CASE WHEN n.outcome = 'deleted' THEN NULL ELSE n.data END, (SELECT now FROM clock)
     FROM numbered n
 ),
 bumped AS (
@@ -71,7 +73,7 @@ bumped AS (
                                                           WHEN c.outcome = 'deleted' AND c.was_live THEN -1
                                                           ELSE 0 END), 0)
                                     FROM classified c),
-         updated_at = $4
+         updated_at = (SELECT now FROM clock)
    WHERE id = $1 AND EXISTS (SELECT 1 FROM numbered)
 ),
 restamped AS (
@@ -88,8 +90,9 @@ SELECT c.ord, c.outcome, n.seq::text AS seq
 export class RecordsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  apply(manager: EntityManager, tableId: string, encodedChanges: string, head: string, now: Date): Promise<AppliedRow[]> {
-    return manager.query(APPLY_CHANGE_SET, [tableId, encodedChanges, head, now]);
+  /** Only the write path (DataWriter) calls this, holding the table's lock. */
+  apply(manager: EntityManager, tableId: string, encodedChanges: string, head: string): Promise<AppliedRow[]> {
+    return manager.query(APPLY_CHANGE_SET, [tableId, encodedChanges, head]);
   }
 
   async find(tableId: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<RecordRow | undefined> {
@@ -109,16 +112,5 @@ export class RecordsRepository {
         ORDER BY id LIMIT $5`,
       [tableId, options.afterId ?? null, options.includeDeleted, options.filter ?? null, options.limit + 1],
     );
-  }
-
-  /** Tombstones older than the cutoff, in bounded batches; returns how many went. */
-  async purgeTombstones(cutoff: Date, batch: number): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query(
-      `WITH victims AS (SELECT table_id, id FROM records WHERE deleted AND modified_at < $1 LIMIT $2),
-            purged AS (DELETE FROM records r USING victims v WHERE r.table_id = v.table_id AND r.id = v.id RETURNING 1)
-       SELECT 1 FROM purged`,
-      [cutoff, batch],
-    );
-    return rows.length;
   }
 }

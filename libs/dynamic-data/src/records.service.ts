@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BadRequestError, decodeCursor, findUnstorable, NotFoundError, Page, toPage, unstorableNumberLiteral } from '@tablecast/common';
-import { TransactionRunner } from '@tablecast/database';
-import { ChangeSetService } from './change-set.service';
+import { DataWriter } from './data-writer';
 import { RecordsRepository } from './records.repository';
 import { TablesService } from './tables.service';
 import { RecordView, toRecordView } from './views';
@@ -20,8 +19,7 @@ export class RecordsService {
   constructor(
     private readonly tables: TablesService,
     private readonly records: RecordsRepository,
-    private readonly changeSets: ChangeSetService,
-    private readonly transactions: TransactionRunner,
+    private readonly writer: DataWriter,
   ) {}
 
   async list(organizationId: string, solutionId: string, table: string, query: RecordQuery): Promise<Page<RecordView>> {
@@ -40,26 +38,33 @@ export class RecordsService {
   }
 
   /** Insert or replace a record's data; `created` when it did not exist (or was deleted). */
-  async put(organizationId: string, solutionId: string, table: string, id: string, data: Record<string, unknown>): Promise<{ record: RecordView; created: boolean }> {
-    const { applied, record } = await this.transactions.run(async (manager) => {
-      const locked = await this.changeSets.lock(manager, { organizationId, solutionId, table });
-      const applied = await this.changeSets.applyToLocked(manager, locked, [{ id, op: 'upsert', data }]);
+  async put(
+    organizationId: string,
+    solutionId: string,
+    table: string,
+    id: string,
+    data: Record<string, unknown>,
+  ): Promise<{ record: RecordView; created: boolean }> {
+    const result = await this.writer.write({ organizationId, solutionId }, [{ table, changes: [{ id, op: 'upsert', data }] }], {
       // Read under the same lock: the answer is the version this write left, not a later one.
-      return { applied, record: (await this.records.find(locked.id, id, manager))! };
+      readBack: async (tables) => (await tables.get(table)!.find(id))!,
     });
-    this.changeSets.publish([applied]);
-    return { record: toRecordView(record), created: applied.outcomes[0] === 'inserted' };
+    if (result.duplicate) throw new Error('a write without dedupe cannot be a duplicate');
+    return { record: result.readBack, created: result.sets[0].outcomes[0] === 'inserted' };
   }
 
   /** Tombstones a live record (404 when there is none), producing a delete change. */
   async delete(organizationId: string, solutionId: string, table: string, id: string): Promise<void> {
-    const applied = await this.transactions.run(async (manager) => {
-      const locked = await this.changeSets.lock(manager, { organizationId, solutionId, table });
-      const record = await this.records.find(locked.id, id, manager);
-      if (!record || record.deleted) throw new NotFoundError(`No record ${JSON.stringify(id)} in this table.`);
-      return this.changeSets.applyToLocked(manager, locked, [{ id, op: 'delete' }]);
-    });
-    this.changeSets.publish([applied]);
+    await this.writer.write({ organizationId, solutionId }, [
+      {
+        table,
+        changes: async (locked) => {
+          const record = await locked.find(id);
+          if (!record || record.deleted) throw new NotFoundError(`No record ${JSON.stringify(id)} in this table.`);
+          return [{ id, op: 'delete' }];
+        },
+      },
+    ]);
   }
 }
 

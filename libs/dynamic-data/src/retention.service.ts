@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { dataConfig } from '@tablecast/config';
-import { ChangesRepository } from './changes.repository';
-import { RecordsRepository } from './records.repository';
+import { RetentionRepository } from './retention.repository';
 
 const BATCH = 5000;
 const MAX_BATCHES_PER_SWEEP = 200;
@@ -22,11 +21,10 @@ export class RetentionService implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(dataConfig.KEY) private readonly config: ConfigType<typeof dataConfig>,
-    changes: ChangesRepository,
-    records: RecordsRepository,
+    repository: RetentionRepository,
   ) {
-    this.register('changes', (cutoff, batch) => changes.purgeBefore(cutoff, batch));
-    this.register('tombstones', (cutoff, batch) => records.purgeTombstones(cutoff, batch));
+    this.register('changes', (cutoff, batch) => repository.purgeChanges(cutoff, batch));
+    this.register('tombstones', (cutoff, batch) => repository.purgeTombstones(cutoff, batch));
   }
 
   register(name: string, task: PurgeTask): void {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, decodeCursor, NotFoundError, Page, toPage } from '@tablecast/common';
+import { decodeCursor, NotFoundError, Page, toPage } from '@tablecast/common';
 import { SolutionsService } from '@tablecast/tenancy';
+import { DataWriter } from './data-writer';
 import { TableRow, TablesRepository } from './tables.repository';
 import { TableView, toTableView } from './views';
 
@@ -9,6 +10,7 @@ export class TablesService {
   constructor(
     private readonly tables: TablesRepository,
     private readonly solutions: SolutionsService,
+    private readonly writer: DataWriter,
   ) {}
 
   /** The table, or 404 naming what is missing (solution or table). */
@@ -27,10 +29,7 @@ export class TablesService {
   }
 
   async create(organizationId: string, solutionId: string, name: string, keyFields: string[] | null): Promise<TableView> {
-    await this.solutions.assertExists(organizationId, solutionId);
-    const row = await this.tables.insert(solutionId, name, keyFields);
-    if (!row) throw new ConflictError(`A table named ${JSON.stringify(name)} already exists in this solution.`);
-    return toTableView(row);
+    return toTableView(await this.writer.createTable({ organizationId, solutionId }, name, keyFields));
   }
 
   async get(organizationId: string, solutionId: string, name: string): Promise<TableView> {

@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal: 500,
   database_unavailable: 503,
+  overloaded: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -66,5 +67,12 @@ export class UnauthorizedError extends DomainError {
 export class PayloadTooLargeError extends DomainError {
   constructor(message: string) {
     super('payload_too_large', message);
+  }
+}
+
+/** The server is busy right now (e.g. too much waiting for one organization): 503 with Retry-After, so senders retry. */
+export class OverloadedError extends DomainError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super('overloaded', message, { headers: { 'Retry-After': String(retryAfterSeconds) } });
   }
 }

@@ -15,8 +15,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 }
 
 export function sendProblem(response: Response, error: unknown, logger: Pick<Logger, 'error'>): void {
-  const result = toProblem(error);
-  if (result.unexpected) logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  const requestId = (response.req as { id?: unknown } | undefined)?.id;
+  const result = toProblem(error, { requestId: typeof requestId === 'string' ? requestId : undefined });
+  if (result.unexpected) {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    logger.error(result.body.requestId ? `request ${String(result.body.requestId)}: ${text}` : text);
+  }
   if (response.headersSent) {
     response.end();
     return;

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { isDatabaseUnavailable } from '@tablecast/database';
+import { classifyDatabaseError, DatabaseFailureKind } from '@tablecast/database';
 import { DomainError, ERROR_STATUS, FieldError } from './domain.errors';
 
 export interface ProblemBody {
@@ -34,7 +34,11 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-function problem(status: number, detail: string, extras: { headers?: Record<string, string>; unexpected?: boolean; errors?: FieldError[]; body?: Record<string, unknown> } = {}): Problem {
+function problem(
+  status: number,
+  detail: string,
+  extras: { headers?: Record<string, string>; unexpected?: boolean; errors?: FieldError[]; body?: Record<string, unknown> } = {},
+): Problem {
   const title = TITLES[status] ?? 'Error';
   const body: ProblemBody = {
     type: `https://tablecast.dev/problems/${title.toLowerCase().replace(/ /g, '-')}`,
@@ -55,17 +59,40 @@ interface BodyParserError extends Error {
 }
 
 function isBodyParserError(error: unknown): error is BodyParserError {
-  return error instanceof Error && typeof (error as BodyParserError).type === 'string' && typeof (error as BodyParserError).status === 'number';
+  return (
+    error instanceof Error && typeof (error as BodyParserError).type === 'string' && typeof (error as BodyParserError).status === 'number'
+  );
 }
 
-/** Maps any thrown value to problem+json. Never exposes a stack, SQL text or a credential. */
-export function toProblem(error: unknown): Problem {
+/** How each kind of database failure is answered (libs/database decides which failure is which kind). */
+const DATABASE_PROBLEMS: Record<Exclude<DatabaseFailureKind, 'internal'>, () => Problem> = {
+  bad_request: () => problem(400, 'The request holds a value the database cannot store.'),
+  not_found: () => problem(404, 'The organization, solution or table was deleted while this request was in flight.'),
+  conflict: () => problem(409, 'The request conflicts with data that exists; reload and retry.'),
+  unavailable: () => problem(503, 'The database is unavailable or overloaded; retry later.', { headers: { 'Retry-After': '5' } }),
+};
+
+/**
+ * Maps any thrown value to problem+json. Never exposes a stack, SQL text or a credential. An
+ * unexpected failure (500) carries `requestId` when one is given, so a report can be matched to the log.
+ */
+export function toProblem(error: unknown, context: { requestId?: string } = {}): Problem {
+  const result = classify(error);
+  if (result.status === 500 && context.requestId !== undefined) result.body.requestId = context.requestId;
+  return result;
+}
+
+function classify(error: unknown): Problem {
   if (error instanceof DomainError) {
-    return problem(ERROR_STATUS[error.code], error.message, { errors: error.extras.errors, headers: error.extras.headers, body: error.extras.body });
+    return problem(ERROR_STATUS[error.code], error.message, {
+      errors: error.extras.errors,
+      headers: error.extras.headers,
+      body: error.extras.body,
+    });
   }
-  if (isDatabaseUnavailable(error)) {
-    return problem(503, 'The database is unavailable; retry later.', { headers: { 'Retry-After': '5' } });
-  }
+  const failure = classifyDatabaseError(error);
+  if (failure && failure.kind !== 'internal') return DATABASE_PROBLEMS[failure.kind]();
+  if (failure) return problem(500, 'An unexpected error occurred.', { unexpected: true });
   if (isBodyParserError(error)) {
     switch (error.type) {
       case 'entity.parse.failed':
