@@ -45,8 +45,9 @@ export default tseslint.config(
     rules: { 'architecture/records-written-by-dynamic-data': 'off' },
   },
   {
-    // SQL lives in repositories, plus the database lib's own plumbing: migrations, the migration lock, the embedded cluster.
-    files: ['**/*.repository.ts', 'libs/database/src/migrations/**', 'libs/database/src/migrate.ts', 'libs/database/src/embedded-postgres.ts'],
+    // SQL lives in repositories, plus the database lib's own plumbing: migrations, the migration lock, the embedded cluster,
+    // and the LISTEN/NOTIFY channel connection.
+    files: ['**/*.repository.ts', 'libs/database/src/migrations/**', 'libs/database/src/migrate.ts', 'libs/database/src/embedded-postgres.ts', 'libs/database/src/pg-channel.ts'],
     rules: { 'architecture/sql-in-repositories': 'off' },
   },
   {

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { RequestHandler } from 'express';
-import { DataSource } from 'typeorm';
+import { DatabasePingRepository } from './database-ping.repository';
 import { ShutdownState } from './shutdown-state';
 
 const PROBE_INTERVAL_MS = 1000;
@@ -17,7 +17,7 @@ export class DatabaseOutageLog implements OnModuleDestroy {
   private outage: { since: number; answered: number; probe: NodeJS.Timeout } | undefined;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: DatabasePingRepository,
     private readonly shutdown: ShutdownState,
   ) {}
 
@@ -58,16 +58,8 @@ export class DatabaseOutageLog implements OnModuleDestroy {
     this.logger.log(`The database answers again, after ${((Date.now() - since) / 1000).toFixed(1)} s (${answered} responses 503).`);
   }
 
-  private async answers(): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((done) => (timer = setTimeout(() => done(false), PROBE_TIMEOUT_MS)));
-    const query = this.dataSource.query('SELECT 1').then(
-      () => true,
-      () => false,
-    );
-    const up = await Promise.race([query, timeout]);
-    clearTimeout(timer);
-    return up;
+  private answers(): Promise<boolean> {
+    return this.database.answers(PROBE_TIMEOUT_MS);
   }
 
   onModuleDestroy(): void {

@@ -1,5 +1,6 @@
 import { Global, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { DatabaseOutageLog } from './database-outage';
+import { DatabasePingRepository } from './database-ping.repository';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
@@ -9,7 +10,7 @@ import { ShutdownState } from './shutdown-state';
 @Global()
 @Module({
   controllers: [HealthController, MetricsController, RegionsController],
-  providers: [MetricsService, ShutdownState, DatabaseOutageLog],
+  providers: [MetricsService, ShutdownState, DatabaseOutageLog, DatabasePingRepository],
   exports: [MetricsService, ShutdownState],
 })
 export class OpsModule implements NestModule {
