@@ -1,13 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { RequireScopes } from '@tablecast/auth';
-import { Page, UuidParamPipe } from '@tablecast/common';
+import { Page } from '@tablecast/common';
 import { Response } from 'express';
 import { ChangesService, ChangesPage } from './changes.service';
 import { ChangesQueryDto, PutRecordBody, PutRecordBodyPipe, PutRecordDto, RecordQueryDto, RecordsQueryDto } from './dto/record.dto';
 import { ChangesResetResponse, ChangesResponse, RecordPage, RecordResponse } from './dto/data.response';
-import { RecordIdPipe, TableNamePipe } from './params';
+import { RecordIdPipe } from './params';
 import { RecordsService } from './records.service';
+import { TableAddress } from './table-address.decorator';
 import { RecordView } from './views';
 
 @ApiTags('records')
@@ -22,9 +23,7 @@ export class RecordsController {
   @RequireScopes('List records (filter: JSONB containment)', 'data:read')
   @ApiOkResponse({ type: RecordPage })
   list(
-    @Param('organizationId', UuidParamPipe) organizationId: string,
-    @Param('solutionId', UuidParamPipe) solutionId: string,
-    @Param('table', TableNamePipe) table: string,
+    @TableAddress() { organizationId, solutionId, table }: TableAddress,
     @Query() query: RecordsQueryDto,
   ): Promise<Page<RecordView>> {
     return this.records.list(organizationId, solutionId, table, query);
@@ -34,9 +33,7 @@ export class RecordsController {
   @RequireScopes('Get a record', 'data:read')
   @ApiOkResponse({ type: RecordResponse })
   get(
-    @Param('organizationId', UuidParamPipe) organizationId: string,
-    @Param('solutionId', UuidParamPipe) solutionId: string,
-    @Param('table', TableNamePipe) table: string,
+    @TableAddress() { organizationId, solutionId, table }: TableAddress,
     @Param('id', RecordIdPipe) id: string,
     @Query() query: RecordQueryDto,
   ): Promise<RecordView> {
@@ -49,9 +46,7 @@ export class RecordsController {
   @ApiOkResponse({ type: RecordResponse, description: 'Replaced' })
   @ApiCreatedResponse({ type: RecordResponse, description: 'Created' })
   async put(
-    @Param('organizationId', UuidParamPipe) organizationId: string,
-    @Param('solutionId', UuidParamPipe) solutionId: string,
-    @Param('table', TableNamePipe) table: string,
+    @TableAddress() { organizationId, solutionId, table }: TableAddress,
     @Param('id', RecordIdPipe) id: string,
     @Body(PutRecordBodyPipe) body: PutRecordBody,
     @Res({ passthrough: true }) response: Response,
@@ -66,9 +61,7 @@ export class RecordsController {
   @RequireScopes('Delete a record (keeps a tombstone, emits a delete change)', 'data:write')
   @ApiNoContentResponse({ description: 'Deleted (a tombstone stays)' })
   delete(
-    @Param('organizationId', UuidParamPipe) organizationId: string,
-    @Param('solutionId', UuidParamPipe) solutionId: string,
-    @Param('table', TableNamePipe) table: string,
+    @TableAddress() { organizationId, solutionId, table }: TableAddress,
     @Param('id', RecordIdPipe) id: string,
   ): Promise<void> {
     return this.records.delete(organizationId, solutionId, table, id);
@@ -79,9 +72,7 @@ export class RecordsController {
   @ApiExtraModels(ChangesResponse, ChangesResetResponse)
   @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(ChangesResponse) }, { $ref: getSchemaPath(ChangesResetResponse) }] } })
   changesSince(
-    @Param('organizationId', UuidParamPipe) organizationId: string,
-    @Param('solutionId', UuidParamPipe) solutionId: string,
-    @Param('table', TableNamePipe) table: string,
+    @TableAddress() { organizationId, solutionId, table }: TableAddress,
     @Query() query: ChangesQueryDto,
   ): Promise<ChangesPage> {
     return this.changes.since(organizationId, solutionId, table, query.since, query.limit);

@@ -4,8 +4,8 @@ import { RequireScopes } from '@tablecast/auth';
 import { ListQueryDto, Page, UuidParamPipe } from '@tablecast/common';
 import { CreateTableDto, PatchTableDto } from './dto/table.dto';
 import { TablePage, TableResponse } from './dto/data.response';
-import { TableNamePipe } from './params';
 import { TableDroppedEvents } from './table-dropped.events';
+import { TableAddress } from './table-address.decorator';
 import { TablesService } from './tables.service';
 import { TableView } from './views';
 
@@ -44,9 +44,7 @@ export class TablesController {
   @RequireScopes('Get a table: keyFields, rowCount, head', 'data:read')
   @ApiOkResponse({ type: TableResponse })
   get(
-    @Param('organizationId', UuidParamPipe) organizationId: string,
-    @Param('solutionId', UuidParamPipe) solutionId: string,
-    @Param('table', TableNamePipe) table: string,
+    @TableAddress() { organizationId, solutionId, table }: TableAddress,
   ): Promise<TableView> {
     return this.tables.get(organizationId, solutionId, table);
   }
@@ -55,9 +53,7 @@ export class TablesController {
   @RequireScopes('Set a table’s keyFields', 'data:write')
   @ApiOkResponse({ type: TableResponse })
   patch(
-    @Param('organizationId', UuidParamPipe) organizationId: string,
-    @Param('solutionId', UuidParamPipe) solutionId: string,
-    @Param('table', TableNamePipe) table: string,
+    @TableAddress() { organizationId, solutionId, table }: TableAddress,
     @Body() body: PatchTableDto,
   ): Promise<TableView> {
     return this.tables.setKeyFields(organizationId, solutionId, table, body.keyFields);
@@ -68,9 +64,7 @@ export class TablesController {
   @RequireScopes('Delete a table with its records and changes', 'data:write')
   @ApiNoContentResponse({ description: 'Deleted' })
   async delete(
-    @Param('organizationId', UuidParamPipe) organizationId: string,
-    @Param('solutionId', UuidParamPipe) solutionId: string,
-    @Param('table', TableNamePipe) table: string,
+    @TableAddress() { organizationId, solutionId, table }: TableAddress,
   ): Promise<void> {
     await this.tables.delete(organizationId, solutionId, table);
     // After commit: live subscribers (on every node) are told to resubscribe and reload.
