@@ -1,7 +1,7 @@
-import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Env, validateEnv } from './env';
+import { configNamespace } from './config-namespace';
 
 const MIB = 1024 * 1024;
 
@@ -70,4 +70,4 @@ export function parseCdcConfig(env: Env): CdcConfig {
   };
 }
 
-export const cdcConfig = registerAs('cdc', () => parseCdcConfig(process.env));
+export const cdcConfig = configNamespace<CdcConfig>('cdc');

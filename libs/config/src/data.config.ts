@@ -1,7 +1,7 @@
-import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Env, validateEnv } from './env';
+import { configNamespace } from './config-namespace';
 
 class DataEnv {
   @IsOptional()
@@ -52,4 +52,4 @@ export function parseDataConfig(env: Env): DataConfig {
   };
 }
 
-export const dataConfig = registerAs('data', () => parseDataConfig(process.env));
+export const dataConfig = configNamespace<DataConfig>('data');

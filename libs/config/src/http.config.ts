@@ -1,6 +1,6 @@
-import { registerAs } from '@nestjs/config';
 import { ConfigError } from './config.errors';
 import { Env } from './env';
+import { configNamespace } from './config-namespace';
 
 /** Which browser origins may call the API (HTTP and Socket.IO polling) from another origin. */
 export interface HttpConfig {
@@ -37,4 +37,4 @@ export function parseHttpConfig(env: Env): HttpConfig {
   return { corsOrigins: [...new Set(origins.map((origin) => new URL(origin).origin))] };
 }
 
-export const httpConfig = registerAs('http', () => parseHttpConfig(process.env));
+export const httpConfig = configNamespace<HttpConfig>('http');

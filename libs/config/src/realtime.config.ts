@@ -1,7 +1,7 @@
-import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Env, validateEnv } from './env';
+import { configNamespace } from './config-namespace';
 
 class RealtimeEnv {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(3600)
@@ -32,4 +32,4 @@ export function parseRealtimeConfig(env: Env): RealtimeConfig {
   };
 }
 
-export const realtimeConfig = registerAs('realtime', () => parseRealtimeConfig(process.env));
+export const realtimeConfig = configNamespace<RealtimeConfig>('realtime');
