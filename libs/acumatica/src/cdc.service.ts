@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { createHash } from 'node:crypto';
 import { BadRequestError, toProblem } from '@tablecast/common';
-import { cdcConfig } from '@tablecast/config';
+import { cdcConfig, parseConfig } from '@tablecast/config';
 import { TransactionRunner } from '@tablecast/database';
 import { AppliedChangeSet, ChangeSetService, isTableName, OUTCOMES, OutcomeCounts, RetentionService, TablesService, toJsonText } from '@tablecast/dynamic-data';
 import { MetricsService } from '@tablecast/ops';
@@ -11,7 +11,7 @@ import { AcumaticaRepository } from './acumatica.repository';
 import { parseKeyParam, routeRows, TableRows, toChangeSet } from './change-mapping';
 import { DeliveryAudit } from './delivery-audit';
 import { OrganizationQueue } from './organization-queue';
-import { parsePushNotification, PushNotification } from './push-notification';
+import { PushNotification, readPushNotification } from './push-notification';
 
 export interface CdcRequest {
   organizationId: string;
@@ -42,6 +42,7 @@ export class CdcService {
     private readonly audit: DeliveryAudit,
     @Inject(cdcConfig.KEY) private readonly config: ConfigType<typeof cdcConfig>,
     retention: RetentionService,
+    @Inject(parseConfig.KEY) private readonly limits: ConfigType<typeof parseConfig>,
   ) {
     this.queue = new OrganizationQueue(config.orgConcurrency);
     retention.register('cdc-dedupe', (cutoff, batch) => repository.purgeDedupe(cutoff, batch));
@@ -59,7 +60,7 @@ export class CdcService {
         ]);
       }
       const keyFields = parseKeyParam(request.key);
-      notification = parsePushNotification(request.body);
+      notification = await readPushNotification(request.body, { maxRows: this.limits.maxRows });
       rows = notification.inserted.length + notification.deleted.length;
       const routed = routeRows(notification, request.table);
       if (request.table !== undefined && routed.size === 0) routed.set(request.table, { inserted: [], deleted: [] });

@@ -1,6 +1,6 @@
 import { isLosslessNumber } from 'lossless-json';
 import { BadRequestError } from '@tablecast/common';
-import { ChangeInput, isTableName, recordIdProblem } from '@tablecast/dynamic-data';
+import { ChangeInput, isTableName, keyFieldsProblem, recordIdProblem } from '@tablecast/dynamic-data';
 import { PushNotification, Row } from './push-notification';
 
 /** A row and where it stood in the notification, for error messages. */
@@ -16,6 +16,16 @@ export interface TableRows {
 
 /** Separator between the values of a composite key (`?key=A,B` → "a|b"). */
 export const KEY_SEPARATOR = '|';
+/** Escapes KEY_SEPARATOR and itself inside the values of a composite key. */
+export const KEY_ESCAPE = '\\';
+
+/**
+ * One value of a composite key, with `\` and `|` escaped (`x|y` → `x\|y`), so that different
+ * value lists never join to the same id. Values containing neither are unchanged.
+ */
+export function escapeKeyValue(value: string): string {
+  return value.replace(/[\\|]/g, (char) => KEY_ESCAPE + char);
+}
 
 const DELETED_FLAGS = new Set(['true', 'True', '1']);
 
@@ -59,18 +69,19 @@ export function routeRows(notification: PushNotification, tableParam: string | u
 
 /**
  * The record id: the key fields' values joined in order, or the row's first column whose name does
- * not start with "_". Values are stringified and trimmed (Acumatica pads keys with spaces).
+ * not start with "_". Values are stringified and trimmed (Acumatica pads keys with spaces). Only
+ * the row's own columns count, never inherited properties (`toString`, `constructor`). With several
+ * key fields, `|` and `\` inside a value are escaped with `\`, so ids cannot collide.
  */
 export function recordIdOf({ row, at }: LocatedRow, keyFields: string[] | null): string {
   const fields = keyFields ?? [Object.keys(row).find((column) => !column.startsWith('_'))].filter((f): f is string => f !== undefined);
   if (fields.length === 0) throw invalid(at, `${at} has no column to take a record id from (every column starts with _)`);
-  const id = fields
-    .map((field) => {
-      const value = cellText(row[field])?.trim();
-      if (!value) throw invalid(`${at}.${field}`, `${at} has no value for the key field ${field}`);
-      return value;
-    })
-    .join(KEY_SEPARATOR);
+  const values = fields.map((field) => {
+    const value = Object.hasOwn(row, field) ? cellText(row[field])?.trim() : undefined;
+    if (!value) throw invalid(`${at}.${field}`, `${at} has no value for the key field ${field}`);
+    return value;
+  });
+  const id = values.length === 1 ? values[0] : values.map(escapeKeyValue).join(KEY_SEPARATOR);
   const problem = recordIdProblem(id);
   if (problem) throw invalid(`${at}.${fields.join(',')}`, `${at}: the record ${problem}`);
   return id;
@@ -98,12 +109,11 @@ export function toChangeSet(rows: TableRows, keyFields: string[] | null, timeSta
   return changes;
 }
 
-/** `?key=A,B`: 1–8 non-empty column names. */
+/** `?key=A,B`: 1–8 distinct column names, none of them a built-in property name (`toString`, `__proto__`). */
 export function parseKeyParam(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   const fields = value.split(',').map((field) => field.trim());
-  if (fields.length > 8 || fields.some((field) => field.length === 0 || field.length > 200 || field.includes('\u0000'))) {
-    throw invalid('key', 'key must be 1–8 comma-separated column names, e.g. ?key=CompanyID,CustomerID');
-  }
+  const problem = keyFieldsProblem(fields);
+  if (problem) throw invalid('key', `key ${problem}; give 1–8 distinct comma-separated column names, e.g. ?key=CompanyID,CustomerID`);
   return fields;
 }

@@ -7,6 +7,7 @@ export * from './data.config';
 export * from './database.config';
 export * from './env';
 export * from './load-config';
+export * from './parse.config';
 export * from './realtime.config';
 export * from './redis.config';
 export * from './region.config';

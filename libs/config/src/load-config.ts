@@ -5,6 +5,7 @@ import { CdcConfig, parseCdcConfig } from './cdc.config';
 import { DataConfig, parseDataConfig } from './data.config';
 import { parseRealtimeConfig, RealtimeConfig } from './realtime.config';
 import { DatabaseConfig, parseDatabaseConfig } from './database.config';
+import { ParseConfig, parseParseConfig } from './parse.config';
 import { Env } from './env';
 import { parseRedisConfig, RedisConfig } from './redis.config';
 import { parseRegionConfig, RegionConfig } from './region.config';
@@ -18,6 +19,7 @@ export interface TablecastConfig {
   data: DataConfig;
   cdc: CdcConfig;
   realtime: RealtimeConfig;
+  parse: ParseConfig;
 }
 
 /** Reads and validates every namespace at once; throws a ConfigError naming the first bad variable. */
@@ -32,6 +34,7 @@ export function loadConfig(env: Env = process.env): TablecastConfig {
     data: parseDataConfig(env),
     cdc: parseCdcConfig(env),
     realtime: parseRealtimeConfig(env),
+    parse: parseParseConfig(env),
   };
 }
 

@@ -18,9 +18,21 @@ function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
-/** Only UTF-8 (JSON's encoding); anything else is 415. */
+/**
+ * Only UTF-8 (JSON's encoding); anything else is 415. A Content-Type header that does not parse
+ * (`application/json;`, `; charset`, `; charset=`) is a malformed request: 400 naming the header.
+ */
 function charsetOf(req: Request): string {
-  const charset = contentType.parse(req).parameters.charset?.toLowerCase() ?? 'utf-8';
+  let parameters: Record<string, string>;
+  try {
+    parameters = contentType.parse(req).parameters;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new BadRequestError(`The Content-Type header is malformed (${reason}); send Content-Type: application/json, optionally with ; charset=utf-8.`, [
+      { field: 'Content-Type', message: `Content-Type is malformed: ${reason}` },
+    ]);
+  }
+  const charset = parameters.charset?.toLowerCase() ?? 'utf-8';
   if (charset !== 'utf-8' && charset !== 'utf8') throw new DomainError('unsupported_media_type', `The body must be UTF-8, not ${charset}.`);
   return 'utf-8';
 }
