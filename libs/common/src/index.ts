@@ -3,6 +3,8 @@ export * from './errors/problem';
 export * from './errors/problem-details.filter';
 export * from './errors/validation';
 export * from './http/body-parsing';
+export * from './http/exact-json';
+export * from './http/exact-json-socket';
 export * from './http/storable-json';
 export * from './pagination';
 export * from './public.decorator';

@@ -4,6 +4,7 @@ import express, { NextFunction, Request, RequestHandler, Response } from 'expres
 import getRawBody from 'raw-body';
 import { BadRequestError, DomainError, PayloadTooLargeError } from '../errors/domain.errors';
 import { sendProblem } from '../errors/problem-details.filter';
+import { parseExactJson, stringifyExact } from './exact-json';
 import { findUnstorable } from './storable-json';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -38,11 +39,23 @@ function charsetOf(req: Request): string {
 }
 
 /**
- * Request bodies for the whole app: 415 for a body that is not JSON, 413 as soon as a body is
+ * `res.json` (what Nest answers with) writes numbers a double cannot hold (ExactNumber, read from
+ * jsonb or from a body) as their exact digits, like the rest of the text JSON.stringify writes.
+ */
+const exactJsonResponses: RequestHandler = (_req, res, next) => {
+  res.json = (body: unknown) => {
+    if (!res.get('Content-Type')) res.set('Content-Type', 'application/json; charset=utf-8');
+    return res.send(stringifyExact(body));
+  };
+  next();
+};
+
+/**
+ * Request bodies (and JSON answers, see exactJsonResponses) for the whole app: 415 for a body that is not JSON, 413 as soon as a body is
  * known to exceed the limit — from its Content-Length before reading it, or while it streams in —
  * without buffering or even draining the rest, 400 for malformed JSON and for JSON that cannot be
- * stored or validated safely (NUL or unpaired surrogates in strings, numbers beyond double range,
- * nesting deeper than MAX_JSON_DEPTH).
+ * stored or validated safely (NUL or unpaired surrogates in strings, numbers beyond PostgreSQL's
+ * numeric, nesting deeper than MAX_JSON_DEPTH). Numbers a double cannot hold are kept exactly.
  */
 export function bodyParsing(options: BodyParsingOptions): (RequestHandler | express.ErrorRequestHandler)[] {
   const logger = new Logger('BodyParsing');
@@ -71,7 +84,7 @@ export function bodyParsing(options: BodyParsingOptions): (RequestHandler | expr
       }
       if (!/^[\s\uFEFF]*[[{]/.test(text)) return next(new BadRequestError('The body must be a JSON object or array.'));
       try {
-        req.body = JSON.parse(text);
+        req.body = parseExactJson(text); // numbers a double would change stay exact (stored as sent)
       } catch {
         return next(new BadRequestError('The body is not valid JSON.'));
       }
@@ -97,5 +110,5 @@ export function bodyParsing(options: BodyParsingOptions): (RequestHandler | expr
   const onError = (error: unknown, _req: Request, res: Response, _next: NextFunction): void => {
     sendProblem(res, error, logger);
   };
-  return [read, onError];
+  return [exactJsonResponses, read, onError];
 }
