@@ -1,6 +1,5 @@
 import { TokenParser, Tokenizer, TokenType } from '@streamparser/json';
-import { LosslessNumber } from 'lossless-json';
-import { MAX_JSON_DEPTH } from '@tablecast/common';
+import { ExactNumber, MAX_JSON_DEPTH } from '@tablecast/common';
 
 /** Characters of the body parsed between two yields to the event loop (~a few milliseconds of work). */
 export const PARSE_SLICE_CHARS = 128 * 1024;
@@ -18,10 +17,13 @@ export class TooManyRowsError extends Error {
 /** The body is not JSON, or is nested too deeply. */
 export class UnreadableJsonError extends Error {}
 
-/** Numbers stay exactly as written: LosslessNumber, like lossless-json (TimeStamp exceeds 2^53). */
+/**
+ * Numbers stay exactly as written: an ExactNumber is a lossless-json LosslessNumber (TimeStamp
+ * exceeds 2^53) that stringifyExact also writes exactly, at JSON.stringify's speed.
+ */
 class LosslessTokenizer extends Tokenizer {
   protected override parseNumber(literal: string): number {
-    return new LosslessNumber(literal) as unknown as number;
+    return new ExactNumber(literal) as unknown as number;
   }
 }
 

@@ -8,8 +8,8 @@ import { isSafeNumber, LosslessNumber, parse } from 'lossless-json';
  *   lossless-json's `stringify` — how records are written — writes their digits), every other
  *   number as a plain `number`. Texts without such a literal take `JSON.parse` (fast path).
  * - {@link stringifyExact} is `JSON.stringify` that writes an ExactNumber's digits as a number.
- *   Native JSON.stringify cannot write raw text, so an ExactNumber's `toJSON` leaves a marked
- *   string that is replaced by the digits afterwards. The mark starts with U+0000, which no stored
+ *   Native JSON.stringify cannot write raw text, so a LosslessNumber's `toJSON` (defined here, for
+ *   all of them) leaves a marked string that is replaced by the digits afterwards. The mark starts with U+0000, which no stored
  *   string can contain (PostgreSQL refuses it), and only a JSON number literal ever replaces it.
  */
 
@@ -19,11 +19,18 @@ const MARKED = /"\\u0000tablecast-exact-number:(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE
 const MARKED_PREFIX = '"\\u0000tablecast-exact-number:';
 
 /** A number kept as its literal, because a double would change it. */
-export class ExactNumber extends LosslessNumber {
-  toJSON(): string {
+export class ExactNumber extends LosslessNumber {}
+
+// Every LosslessNumber (ExactNumber or one lossless-json made) gets the marked toJSON, so that
+// stringifyExact writes any of them exactly. lossless-json's own stringify tests for a
+// LosslessNumber before toJSON, so it still writes the digits.
+Object.defineProperty(LosslessNumber.prototype, 'toJSON', {
+  value(this: LosslessNumber): string {
     return MARK + this.value;
-  }
-}
+  },
+  configurable: true,
+  writable: true,
+});
 
 /**
  * Only a number literal with an exponent, or with 16 or more digits (a dot may sit among them), can
