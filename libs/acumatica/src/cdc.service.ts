@@ -8,7 +8,7 @@ import { AppliedChangeSet, ChangeSetService, isTableName, OUTCOMES, OutcomeCount
 import { MetricsService } from '@tablecast/ops';
 import { SolutionsService } from '@tablecast/tenancy';
 import { AcumaticaRepository } from './acumatica.repository';
-import { parseKeyParam, routeRows, TableRows, toChangeSet } from './change-mapping';
+import { parseKeyParam, routeRows, TableRows, toChangeSetInTurns } from './change-mapping';
 import { DeliveryAudit } from './delivery-audit';
 import { OrganizationQueue } from './organization-queue';
 import { PushNotification, readPushNotification } from './push-notification';
@@ -88,7 +88,7 @@ export class CdcService {
           table,
           createIfMissing: { keyFields: keyFields ?? null },
         });
-        const changes = toChangeSet(routed.get(table)!, locked.key_fields ?? keyFields ?? null, notification.timeStamp);
+        const changes = await toChangeSetInTurns(routed.get(table)!, locked.key_fields ?? keyFields ?? null, notification.timeStamp);
         applied.push(await this.changeSets.applyToLocked(manager, locked, changes));
       }
       return applied;

@@ -2,6 +2,7 @@ import { isLosslessNumber } from 'lossless-json';
 import { BadRequestError } from '@tablecast/common';
 import { ChangeInput, isTableName, keyFieldsProblem, recordIdProblem } from '@tablecast/dynamic-data';
 import { PushNotification, Row } from './push-notification';
+import { runInTurns, runSync } from './push-notification-parser';
 
 /** A row and where it stood in the notification, for error messages. */
 export interface LocatedRow {
@@ -87,16 +88,28 @@ export function recordIdOf({ row, at }: LocatedRow, keyFields: string[] | null):
   return id;
 }
 
+/** Rows mapped between two yields to the event loop. */
+const ROWS_PER_TURN = 5000;
+
 /**
  * Turns one table's rows into a change set. Rows pair by record id, never by position:
  * Deleted + Inserted → update; Deleted only → delete; Inserted only → upsert; an Inserted row
  * whose `_del` is set → delete. One change per record (a later row of the same id wins).
+ * A generator that yields every few thousand rows (see {@link toChangeSetInTurns}).
  */
-export function toChangeSet(rows: TableRows, keyFields: string[] | null, timeStamp: bigint | null): ChangeInput[] {
+export function* changeSetSteps(rows: TableRows, keyFields: string[] | null, timeStamp: bigint | null): Generator<void, ChangeInput[]> {
   const inserted = new Map<string, Row>();
   const deleted = new Map<string, Row>();
-  for (const located of rows.inserted) inserted.set(recordIdOf(located, keyFields), located.row);
-  for (const located of rows.deleted) deleted.set(recordIdOf(located, keyFields), located.row);
+  let done = 0;
+  for (const [side, target] of [
+    [rows.inserted, inserted],
+    [rows.deleted, deleted],
+  ] as const) {
+    for (const located of side) {
+      if (++done % ROWS_PER_TURN === 0) yield;
+      target.set(recordIdOf(located, keyFields), located.row);
+    }
+  }
 
   const changes: ChangeInput[] = [];
   for (const [id, row] of inserted) {
@@ -107,6 +120,16 @@ export function toChangeSet(rows: TableRows, keyFields: string[] | null, timeSta
     if (!inserted.has(id)) changes.push({ id, op: 'delete', data: row, sourceTs: timeStamp });
   }
   return changes;
+}
+
+/** {@link changeSetSteps} at once (small sets, tests). */
+export function toChangeSet(rows: TableRows, keyFields: string[] | null, timeStamp: bigint | null): ChangeInput[] {
+  return runSync(changeSetSteps(rows, keyFields, timeStamp));
+}
+
+/** {@link changeSetSteps}, giving the event loop its turn every few thousand rows. */
+export function toChangeSetInTurns(rows: TableRows, keyFields: string[] | null, timeStamp: bigint | null): Promise<ChangeInput[]> {
+  return runInTurns(changeSetSteps(rows, keyFields, timeStamp));
 }
 
 /** `?key=A,B`: 1–8 distinct column names, none of them a built-in property name (`toString`, `__proto__`). */
