@@ -1,5 +1,5 @@
 import { TokenParser, Tokenizer, TokenType } from '@streamparser/json';
-import { ExactNumber, MAX_JSON_DEPTH } from '@tablecast/common';
+import { ExactNumber, MAX_JSON_DEPTH, nextTurn } from '@tablecast/common';
 
 /** Characters of the body parsed between two yields to the event loop (~a few milliseconds of work). */
 export const PARSE_SLICE_CHARS = 128 * 1024;
@@ -97,6 +97,6 @@ export async function runInTurns<T>(steps: Generator<void, T>): Promise<T> {
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
 }

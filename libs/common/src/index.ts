@@ -6,6 +6,7 @@ export * from './http/body-parsing';
 export * from './http/exact-json';
 export * from './http/exact-json-socket';
 export * from './http/storable-json';
+export * from './http/turns';
 export * from './pagination';
 export * from './public.decorator';
 export * from './uuid-param.pipe';

@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { NotFoundError, PayloadTooLargeError } from '@tablecast/common';
 import { dataConfig } from '@tablecast/config';
 import { EntityManager } from 'typeorm';
-import { ChangeInput, countOutcomes, encodeChangeSet, Outcome, OutcomeCounts, RecordTooLargeError } from './change-set';
+import { ChangeInput, countOutcomes, encodeChangeSetInTurns, Outcome, OutcomeCounts, RecordTooLargeError } from './change-set';
 import { RecordsRepository } from './records.repository';
 import { TableChanged, TableChangedEvents } from './table-changed.events';
 import { LockedTable, TablesRepository } from './tables.repository';
@@ -52,7 +52,7 @@ export class ChangeSetService {
   async applyToLocked(manager: EntityManager, table: LockedTable, changes: ChangeInput[]): Promise<AppliedChangeSet> {
     let encoded: string;
     try {
-      encoded = encodeChangeSet(changes, this.config.maxRecordBytes);
+      encoded = await encodeChangeSetInTurns(changes, this.config.maxRecordBytes);
     } catch (error) {
       if (error instanceof RecordTooLargeError) throw new PayloadTooLargeError(error.message);
       throw error;
