@@ -63,3 +63,15 @@ describe('exact JSON', () => {
     );
   });
 });
+
+describe('ExactNumber under class-transformer', () => {
+  it('survives being cloned by plainToInstance (admin DTOs)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { plainToInstance } = require('class-transformer') as typeof import('class-transformer');
+    class Dto {
+      scopes: unknown;
+    }
+    const dto = plainToInstance(Dto, parseExactJson('{"scopes":[1e400,"x"]}') as object);
+    expect(stringifyExact(dto)).toBe('{"scopes":[1e400,"x"]}');
+  });
+});

@@ -19,7 +19,12 @@ const MARKED = /"\\u0000tablecast-exact-number:(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE
 const MARKED_PREFIX = '"\\u0000tablecast-exact-number:';
 
 /** A number kept as its literal, because a double would change it. */
-export class ExactNumber extends LosslessNumber {}
+export class ExactNumber extends LosslessNumber {
+  /** `value` is optional only because class-transformer clones objects with `new constructor()` and then copies their properties. */
+  constructor(value?: string) {
+    super(value ?? '0');
+  }
+}
 
 // Every LosslessNumber (ExactNumber or one lossless-json made) gets the marked toJSON, so that
 // stringifyExact writes any of them exactly. lossless-json's own stringify tests for a
