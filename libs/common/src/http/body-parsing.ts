@@ -51,8 +51,9 @@ const exactJsonResponses: RequestHandler = (_req, res, next) => {
 };
 
 /**
- * Request bodies (and JSON answers, see exactJsonResponses) for the whole app: 415 for a body that is not JSON, 413 as soon as a body is
- * known to exceed the limit — from its Content-Length before reading it, or while it streams in —
+ * Request bodies (and JSON answers, see exactJsonResponses) for the whole app: 415 for a body
+ * that is not JSON, 413 as soon as a body is known to exceed the limit — from its Content-Length
+ * before reading it, or while it streams in —
  * without buffering or even draining the rest, 400 for malformed JSON and for JSON that cannot be
  * stored or validated safely (NUL or unpaired surrogates in strings, numbers beyond PostgreSQL's
  * numeric, nesting deeper than MAX_JSON_DEPTH). Numbers a double cannot hold are kept exactly.
