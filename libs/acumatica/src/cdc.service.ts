@@ -2,14 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { createHash } from 'node:crypto';
 import { BadRequestError, DomainError, toProblem } from '@tablecast/common';
-import { cdcConfig } from '@tablecast/config';
+import { cdcConfig, parseConfig } from '@tablecast/config';
 import { DataWriter, isTableName, OUTCOMES, OutcomeCounts, RetentionService, toJsonText, WriteTable } from '@tablecast/dynamic-data';
 import { MetricsService } from '@tablecast/ops';
 import { AcumaticaRepository } from './acumatica.repository';
-import { parseKeyParam, routeRows, TableRows, toChangeSet } from './change-mapping';
+import { parseKeyParam, routeRows, TableRows, toChangeSetInTurns } from './change-mapping';
 import { DeliveryAudit } from './delivery-audit';
 import { OrganizationQueue } from './organization-queue';
-import { parsePushNotification, PushNotification } from './push-notification';
+import { PushNotification, readPushNotification } from './push-notification';
 
 export interface CdcRequest {
   organizationId: string;
@@ -42,6 +42,7 @@ export class CdcService {
     private readonly audit: DeliveryAudit,
     @Inject(cdcConfig.KEY) private readonly config: ConfigType<typeof cdcConfig>,
     retention: RetentionService,
+    @Inject(parseConfig.KEY) private readonly limits: ConfigType<typeof parseConfig>,
   ) {
     this.queue = new OrganizationQueue({
       concurrency: config.orgConcurrency,
@@ -67,8 +68,8 @@ export class CdcService {
       const keyFields = parseKeyParam(request.key);
       // What waits for the organization's turn is the raw body, bounded by bytes; it is parsed in its turn.
       const bytes = bodyBytes(request.body);
-      const receipt = await this.queue.run(request.organizationId, bytes, () => {
-        notification = parsePushNotification(request.body);
+      const receipt = await this.queue.run(request.organizationId, bytes, async () => {
+        notification = await readPushNotification(request.body, { maxRows: this.limits.maxRows });
         rows = notification.inserted.length + notification.deleted.length;
         const routed = routeRows(notification, request.table);
         if (request.table !== undefined && routed.size === 0) routed.set(request.table, { inserted: [], deleted: [] });
@@ -98,7 +99,7 @@ export class CdcService {
         createIfMissing: { keyFields: keyFields ?? null },
         changes: (locked: WriteTable) => {
           assertKeyParamFits(locked, keyFields);
-          return toChangeSet(rows, locked.keyFields, notification.timeStamp);
+          return toChangeSetInTurns(rows, locked.keyFields, notification.timeStamp);
         },
       })),
       { dedupe: (manager) => this.repository.markOnce(manager, request.solutionId, digest) },

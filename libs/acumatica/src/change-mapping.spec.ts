@@ -91,3 +91,38 @@ describe('mapping a notification to change sets', () => {
     expect(() => parseKeyParam('a,b,c,d,e,f,g,h,i')).toThrow(BadRequestError);
   });
 });
+
+describe('record ids from key fields', () => {
+  const located = (row: Record<string, unknown>) => ({ row: body([row]).inserted[0], at: 'Inserted[0]' });
+
+  it('escapes | and \\ inside composite key values, so different rows never share an id', () => {
+    const a = recordIdOf(located({ A: 'x|y', B: 'z' }), ['A', 'B']);
+    const b = recordIdOf(located({ A: 'x', B: 'y|z' }), ['A', 'B']);
+    expect(a).toBe('x\\|y|z');
+    expect(b).toBe('x|y\\|z');
+    expect(recordIdOf(located({ A: 'x\\', B: '|z' }), ['A', 'B'])).toBe('x\\\\|\\|z');
+    expect(recordIdOf(located({ A: 'x\\|', B: 'z' }), ['A', 'B'])).not.toBe(recordIdOf(located({ A: 'x\\', B: '|z' }), ['A', 'B']));
+  });
+
+  it('keeps ids of values without | or \\ as they were, and single keys unescaped', () => {
+    expect(recordIdOf(located({ A: ' ACME ', B: 'C-1/2' }), ['A', 'B'])).toBe('ACME|C-1/2');
+    expect(recordIdOf(located({ A: 'x|y' }), ['A'])).toBe('x|y');
+  });
+
+  it.each(['toString', 'constructor', 'hasOwnProperty', 'valueOf'])('reads only own columns: a row without %s is 400 naming it', (field) => {
+    expect(() => recordIdOf(located({ Code: 'a' }), [field])).toThrow(BadRequestError);
+    try {
+      recordIdOf(located({ Code: 'a' }), [field]);
+    } catch (error) {
+      expect((error as BadRequestError).extras.errors).toEqual([expect.objectContaining({ field: `Inserted[0].${field}` })]);
+    }
+  });
+
+  it.each(['toString', 'constructor', '__proto__', 'prototype', 'A,A', 'A,,B', 'A,B,C,D,E,F,G,H,I'])('refuses ?key=%s naming key', (key) => {
+    expect(() => parseKeyParam(key)).toThrow(expect.objectContaining({ extras: { errors: [expect.objectContaining({ field: 'key' })] } }));
+  });
+
+  it('accepts distinct ordinary key fields', () => {
+    expect(parseKeyParam(' A , B ')).toEqual(['A', 'B']);
+  });
+});

@@ -1,7 +1,8 @@
 import { isLosslessNumber } from 'lossless-json';
 import { BadRequestError } from '@tablecast/common';
-import { ChangeInput, isTableName, recordIdProblem } from '@tablecast/dynamic-data';
+import { ChangeInput, isTableName, keyFieldsProblem, recordIdProblem } from '@tablecast/dynamic-data';
 import { PushNotification, Row } from './push-notification';
+import { runInTurns, runSync } from './push-notification-parser';
 
 /** A row and where it stood in the notification, for error messages. */
 export interface LocatedRow {
@@ -16,6 +17,16 @@ export interface TableRows {
 
 /** Separator between the values of a composite key (`?key=A,B` → "a|b"). */
 export const KEY_SEPARATOR = '|';
+/** Escapes KEY_SEPARATOR and itself inside the values of a composite key. */
+export const KEY_ESCAPE = '\\';
+
+/**
+ * One value of a composite key, with `\` and `|` escaped (`x|y` → `x\|y`), so that different
+ * value lists never join to the same id. Values containing neither are unchanged.
+ */
+export function escapeKeyValue(value: string): string {
+  return value.replace(/[\\|]/g, (char) => KEY_ESCAPE + char);
+}
 
 const DELETED_FLAGS = new Set(['true', 'True', '1']);
 
@@ -59,33 +70,46 @@ export function routeRows(notification: PushNotification, tableParam: string | u
 
 /**
  * The record id: the key fields' values joined in order, or the row's first column whose name does
- * not start with "_". Values are stringified and trimmed (Acumatica pads keys with spaces).
+ * not start with "_". Values are stringified and trimmed (Acumatica pads keys with spaces). Only
+ * the row's own columns count, never inherited properties (`toString`, `constructor`). With several
+ * key fields, `|` and `\` inside a value are escaped with `\`, so ids cannot collide.
  */
 export function recordIdOf({ row, at }: LocatedRow, keyFields: string[] | null): string {
   const fields = keyFields ?? [Object.keys(row).find((column) => !column.startsWith('_'))].filter((f): f is string => f !== undefined);
   if (fields.length === 0) throw invalid(at, `${at} has no column to take a record id from (every column starts with _)`);
-  const id = fields
-    .map((field) => {
-      const value = cellText(row[field])?.trim();
-      if (!value) throw invalid(`${at}.${field}`, `${at} has no value for the key field ${field}`);
-      return value;
-    })
-    .join(KEY_SEPARATOR);
+  const values = fields.map((field) => {
+    const value = Object.hasOwn(row, field) ? cellText(row[field])?.trim() : undefined;
+    if (!value) throw invalid(`${at}.${field}`, `${at} has no value for the key field ${field}`);
+    return value;
+  });
+  const id = values.length === 1 ? values[0] : values.map(escapeKeyValue).join(KEY_SEPARATOR);
   const problem = recordIdProblem(id);
   if (problem) throw invalid(`${at}.${fields.join(',')}`, `${at}: the record ${problem}`);
   return id;
 }
 
+/** Rows mapped between two yields to the event loop. */
+const ROWS_PER_TURN = 5000;
+
 /**
  * Turns one table's rows into a change set. Rows pair by record id, never by position:
  * Deleted + Inserted → update; Deleted only → delete; Inserted only → upsert; an Inserted row
  * whose `_del` is set → delete. One change per record (a later row of the same id wins).
+ * A generator that yields every few thousand rows (see {@link toChangeSetInTurns}).
  */
-export function toChangeSet(rows: TableRows, keyFields: string[] | null, timeStamp: bigint | null): ChangeInput[] {
+export function* changeSetSteps(rows: TableRows, keyFields: string[] | null, timeStamp: bigint | null): Generator<void, ChangeInput[]> {
   const inserted = new Map<string, Row>();
   const deleted = new Map<string, Row>();
-  for (const located of rows.inserted) inserted.set(recordIdOf(located, keyFields), located.row);
-  for (const located of rows.deleted) deleted.set(recordIdOf(located, keyFields), located.row);
+  let done = 0;
+  for (const [side, target] of [
+    [rows.inserted, inserted],
+    [rows.deleted, deleted],
+  ] as const) {
+    for (const located of side) {
+      if (++done % ROWS_PER_TURN === 0) yield;
+      target.set(recordIdOf(located, keyFields), located.row);
+    }
+  }
 
   const changes: ChangeInput[] = [];
   for (const [id, row] of inserted) {
@@ -98,12 +122,21 @@ export function toChangeSet(rows: TableRows, keyFields: string[] | null, timeSta
   return changes;
 }
 
-/** `?key=A,B`: 1–8 non-empty column names. */
+/** {@link changeSetSteps} at once (small sets, tests). */
+export function toChangeSet(rows: TableRows, keyFields: string[] | null, timeStamp: bigint | null): ChangeInput[] {
+  return runSync(changeSetSteps(rows, keyFields, timeStamp));
+}
+
+/** {@link changeSetSteps}, giving the event loop its turn every few thousand rows. */
+export function toChangeSetInTurns(rows: TableRows, keyFields: string[] | null, timeStamp: bigint | null): Promise<ChangeInput[]> {
+  return runInTurns(changeSetSteps(rows, keyFields, timeStamp));
+}
+
+/** `?key=A,B`: 1–8 distinct column names, none of them a built-in property name (`toString`, `__proto__`). */
 export function parseKeyParam(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   const fields = value.split(',').map((field) => field.trim());
-  if (fields.length > 8 || fields.some((field) => field.length === 0 || field.length > 200 || field.includes('\u0000'))) {
-    throw invalid('key', 'key must be 1–8 comma-separated column names, e.g. ?key=CompanyID,CustomerID');
-  }
+  const problem = keyFieldsProblem(fields);
+  if (problem) throw invalid('key', `key ${problem}; give 1–8 distinct comma-separated column names, e.g. ?key=CompanyID,CustomerID`);
   return fields;
 }

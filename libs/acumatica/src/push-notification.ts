@@ -1,6 +1,7 @@
-import { isLosslessNumber, LosslessNumber, parse } from 'lossless-json';
-import { BadRequestError, isStorableNumeric, textProblem, toFieldErrors } from '@tablecast/common';
+import { isLosslessNumber, LosslessNumber } from 'lossless-json';
+import { BadRequestError, DomainError, isStorableNumeric, textProblem, toFieldErrors } from '@tablecast/common';
 import { IsArray, IsOptional, IsString, Validate, validateSync, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import { ParseLimits, parseSteps, runInTurns, runSync, TooManyRowsError, UnreadableJsonError } from './push-notification-parser';
 
 /** A row of the Generic Inquiry: flat, column → scalar (numbers kept exactly as sent). */
 export type Row = Record<string, string | boolean | null | LosslessNumber>;
@@ -24,12 +25,19 @@ function invalid(field: string, message: string): BadRequestError {
   return new BadRequestError(`${field}: ${message}`, [{ field, message }]);
 }
 
+/** Rows validated between two yields to the event loop. */
+const ROWS_PER_STEP = 2000;
+
 /** Every number stays a LosslessNumber: TimeStamp exceeds 2^53, and rows are stored as sent. */
-function parseLossless(text: string): unknown {
+function* parseLossless(text: string, limits: ParseLimits): Generator<void, unknown> {
   try {
-    return parse(text, null, (value) => new LosslessNumber(value));
+    return yield* parseSteps(text, limits);
   } catch (error) {
-    const reason = error instanceof RangeError ? 'it is nested too deeply' : 'it is not valid JSON';
+    if (error instanceof TooManyRowsError) {
+      const message = `${error.message}; the limit per notification is ${error.limit} rows (CDC_MAX_ROWS): split it`;
+      throw new DomainError('payload_too_large', `${error.field}: ${message}`, { errors: [{ field: error.field, message }] });
+    }
+    const reason = error instanceof UnreadableJsonError ? error.message : 'it is not valid JSON';
     throw invalid('body', `the body cannot be read: ${reason}`);
   }
 }
@@ -76,35 +84,40 @@ function ticksText(value: unknown): string | undefined {
   return isLosslessNumber(value) ? value.value : typeof value === 'string' ? value.trim() : undefined;
 }
 
-function readRows(value: unknown, field: 'Inserted' | 'Deleted'): Row[] {
+function* readRows(value: unknown, field: 'Inserted' | 'Deleted'): Generator<void, Row[]> {
   if (!Array.isArray(value)) throw invalid(field, `${field} must be an array of rows`);
-  value.forEach((row: unknown, index) => {
-    const at = `${field}[${index}]`;
-    if (!isPlainObject(row)) throw invalid(at, `${at} must be an object of column values`);
-    for (const [column, cell] of Object.entries(row)) {
-      if (FORBIDDEN_COLUMNS.has(column)) throw invalid(`${at}.${column}`, `${at} has a column named ${JSON.stringify(column)}, which is not allowed`);
-      if (column.length === 0 || column.length > MAX_COLUMN_NAME) throw invalid(at, `${at} has a column name of ${column.length} characters (1–${MAX_COLUMN_NAME} allowed)`);
-      const columnProblem = textProblem(column);
-      if (columnProblem) throw invalid(at, `${at} has a column name (${JSON.stringify(column)}) that ${columnProblem}`);
-      if (cell !== null && typeof cell === 'object' && !isLosslessNumber(cell)) {
-        throw invalid(`${at}.${column}`, `${at}.${column} must be a scalar (rows are flat)`);
-      }
-      // Rows are stored as sent, in jsonb: what it cannot hold is refused here, naming the field.
-      const cellProblem = typeof cell === 'string' ? textProblem(cell) : isLosslessNumber(cell) && !isStorableNumeric(cell.value) ? 'is a number beyond what can be stored' : undefined;
-      if (cellProblem) throw invalid(`${at}.${column}`, `${at}.${column} ${cellProblem}`);
-    }
-  });
+  for (let index = 0; index < value.length; index++) {
+    if (index > 0 && index % ROWS_PER_STEP === 0) yield;
+    readRow(value[index], `${field}[${index}]`);
+  }
   return value as Row[];
+}
+
+function readRow(row: unknown, at: string): void {
+  if (!isPlainObject(row)) throw invalid(at, `${at} must be an object of column values`);
+  for (const [column, cell] of Object.entries(row)) {
+    if (FORBIDDEN_COLUMNS.has(column)) throw invalid(`${at}.${column}`, `${at} has a column named ${JSON.stringify(column)}, which is not allowed`);
+    if (column.length === 0 || column.length > MAX_COLUMN_NAME) throw invalid(at, `${at} has a column name of ${column.length} characters (1–${MAX_COLUMN_NAME} allowed)`);
+    const columnProblem = textProblem(column);
+    if (columnProblem) throw invalid(at, `${at} has a column name (${JSON.stringify(column)}) that ${columnProblem}`);
+    if (cell !== null && typeof cell === 'object' && !isLosslessNumber(cell)) {
+      throw invalid(`${at}.${column}`, `${at}.${column} must be a scalar (rows are flat)`);
+    }
+    // Rows are stored as sent, in jsonb: what it cannot hold is refused here, naming the field.
+    const cellProblem = typeof cell === 'string' ? textProblem(cell) : isLosslessNumber(cell) && !isStorableNumeric(cell.value) ? 'is a number beyond what can be stored' : undefined;
+    if (cellProblem) throw invalid(`${at}.${column}`, `${at}.${column} ${cellProblem}`);
+  }
 }
 
 /**
  * Reads an Acumatica push notification from the raw body. Required: CompanyId, Query (strings),
  * Inserted, Deleted (arrays of flat rows). Optional: Id, TimeStamp (number or digits),
- * AdditionalInfo and anything else. Every failure names its field.
+ * AdditionalInfo and anything else. Every failure names its field; more than `maxRows` rows is a
+ * 413 naming the limit, found while parsing. Yields between slices of work.
  */
-export function parsePushNotification(text: unknown): PushNotification {
-  if (typeof text !== 'string' || text.trim() === '') throw invalid('body', 'the body is empty; expected an Acumatica push notification');
-  const body = parseLossless(text);
+function* readSteps(text: unknown, limits: ParseLimits): Generator<void, PushNotification> {
+  if (typeof text !== 'string' || !/\S/.test(text)) throw invalid('body', 'the body is empty; expected an Acumatica push notification');
+  const body = yield* parseLossless(text, limits);
   if (!isPlainObject(body)) throw invalid('body', 'the body must be a JSON object');
   const envelope = Object.assign(new PushNotificationEnvelope(), {
     CompanyId: body.CompanyId,
@@ -116,8 +129,8 @@ export function parsePushNotification(text: unknown): PushNotification {
   });
   const errors = toFieldErrors(validateSync(envelope));
   if (errors.length) throw new BadRequestError(errors.map((e) => e.message).join('; '), errors);
-  const inserted = readRows(body.Inserted, 'Inserted');
-  const deleted = readRows(body.Deleted, 'Deleted');
+  const inserted = yield* readRows(body.Inserted, 'Inserted');
+  const deleted = yield* readRows(body.Deleted, 'Deleted');
   const ticks = ticksText(body.TimeStamp);
   return {
     companyId: body.CompanyId as string,
@@ -127,4 +140,17 @@ export function parsePushNotification(text: unknown): PushNotification {
     inserted,
     deleted,
   };
+}
+
+/** Reads a notification at once (small bodies, tests). See {@link readPushNotification}. */
+export function parsePushNotification(text: unknown, limits: ParseLimits = { maxRows: Number.POSITIVE_INFINITY }): PushNotification {
+  return runSync(readSteps(text, limits));
+}
+
+/**
+ * Reads a notification in slices of work, giving the event loop its turn between them, so that a
+ * large body never stalls other requests; stops as soon as it holds more than `maxRows` rows.
+ */
+export function readPushNotification(text: unknown, limits: ParseLimits): Promise<PushNotification> {
+  return runInTurns(readSteps(text, limits));
 }

@@ -7,6 +7,7 @@ import { dataConfig } from './data.config';
 import { databaseConfig } from './database.config';
 import { Env } from './env';
 import { httpConfig } from './http.config';
+import { parseConfig } from './parse.config';
 import { loadConfig, TablecastConfig } from './load-config';
 import { realtimeConfig } from './realtime.config';
 import { redisConfig } from './redis.config';
@@ -28,6 +29,7 @@ const NAMESPACES: { [K in keyof TablecastConfig]: ConfigFactoryKeyHost<Tablecast
   redis: redisConfig,
   region: regionConfig,
   http: httpConfig,
+  parse: parseConfig,
 };
 
 /**

@@ -9,6 +9,7 @@ export * from './database.config';
 export * from './env';
 export * from './http.config';
 export * from './load-config';
+export * from './parse.config';
 export * from './realtime.config';
 export * from './redis.config';
 export * from './region.config';

@@ -5,6 +5,7 @@ import { CdcConfig, parseCdcConfig } from './cdc.config';
 import { DataConfig, parseDataConfig } from './data.config';
 import { parseRealtimeConfig, RealtimeConfig } from './realtime.config';
 import { DatabaseConfig, parseDatabaseConfig } from './database.config';
+import { ParseConfig, parseParseConfig } from './parse.config';
 import { Env } from './env';
 import { HttpConfig, parseHttpConfig } from './http.config';
 import { parseRedisConfig, RedisConfig } from './redis.config';
@@ -20,6 +21,7 @@ export interface TablecastConfig {
   cdc: CdcConfig;
   realtime: RealtimeConfig;
   http: HttpConfig;
+  parse: ParseConfig;
 }
 
 /** Reads and validates every namespace at once; throws a ConfigError naming the first bad variable. */
@@ -35,6 +37,7 @@ export function loadConfig(env: Env = process.env): TablecastConfig {
     cdc: parseCdcConfig(env),
     realtime: parseRealtimeConfig(env),
     http: parseHttpConfig(env),
+    parse: parseParseConfig(env),
   };
 }
 

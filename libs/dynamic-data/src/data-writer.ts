@@ -4,7 +4,7 @@ import { ConflictError, DomainError, NotFoundError, PayloadTooLargeError } from 
 import { dataConfig } from '@tablecast/config';
 import { TransactionRunner } from '@tablecast/database';
 import { EntityManager } from 'typeorm';
-import { ChangeInput, countOutcomes, encodeChangeSet, Outcome, OutcomeCounts, RecordTooLargeError } from './change-set';
+import { ChangeInput, countOutcomes, encodeChangeSetInTurns, Outcome, OutcomeCounts, RecordTooLargeError } from './change-set';
 import { RecordsRepository } from './records.repository';
 import { TableChanged, TableChangedEvents } from './table-changed.events';
 import { TableRow, TablesRepository } from './tables.repository';
@@ -191,7 +191,7 @@ export class DataWriter {
   private async apply(manager: EntityManager, table: TableRow, head: number, changes: ChangeInput[]): Promise<AppliedChangeSet> {
     let encoded: string;
     try {
-      encoded = encodeChangeSet(changes, this.config.maxRecordBytes);
+      encoded = await encodeChangeSetInTurns(changes, this.config.maxRecordBytes);
     } catch (error) {
       if (error instanceof RecordTooLargeError) throw new PayloadTooLargeError(error.message);
       throw error;

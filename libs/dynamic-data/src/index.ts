@@ -2,6 +2,7 @@ export * from './change-set';
 export * from './changes.service';
 export * from './data-writer';
 export * from './dynamic-data.module';
+export { keyFieldsProblem } from './dto/key-fields';
 export { recordIdProblem } from './params';
 export * from './retention.service';
 export * from './table-changed.events';

@@ -1,6 +1,18 @@
+import { types } from 'pg';
+import { parseExactJson } from '@tablecast/common';
 import { ChangeRow } from './changes.repository';
 import { RecordRow } from './records.repository';
 import { TableRow } from './tables.repository';
+
+/**
+ * Record data is read exactly: jsonb holds numbers a double cannot (`1e400`, `1e-400`, 20-digit
+ * integers), which pg's default JSON.parse would turn into null, 0 or rounded values. Such numbers
+ * become ExactNumbers, which every answer (REST through res.json, sockets through the exact
+ * parser) writes back as their digits. PostgreSQL writes numbers in plain decimal (1e400 comes back
+ * as 1 followed by 400 zeros: the same number).
+ */
+types.setTypeParser(types.builtins.JSONB, parseExactJson);
+types.setTypeParser(types.builtins.JSON, parseExactJson);
 
 export interface TableView {
   name: string;

@@ -3,6 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import { Server, ServerOptions } from 'socket.io';
+import { exactJsonSocketParser } from '@tablecast/common';
 
 /** Largest message a client may send (subscribe/unsubscribe are tiny). */
 export const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
@@ -32,7 +33,7 @@ export class TablecastIoAdapter extends IoAdapter {
   }
 
   createIOServer(port: number, options?: ServerOptions): Server {
-    const server = super.createIOServer(port, { ...options, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES, connectTimeout: 10_000 }) as Server;
+    const server = super.createIOServer(port, { ...options, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES, connectTimeout: 10_000, parser: exactJsonSocketParser }) as Server;
     if (this.redisAdapter) server.adapter(this.redisAdapter);
     // The default namespace "/" serves nothing: refuse every connection to it, with or without a token.
     server.use((_socket, next) => next(new Error('unauthorized')));

@@ -4,6 +4,7 @@ import express, { NextFunction, Request, RequestHandler, Response } from 'expres
 import getRawBody from 'raw-body';
 import { BadRequestError, DomainError, PayloadTooLargeError } from '../errors/domain.errors';
 import { sendProblem } from '../errors/problem-details.filter';
+import { parseExactJson, stringifyExact } from './exact-json';
 import { findUnstorable } from './storable-json';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -18,19 +19,44 @@ function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
-/** Only UTF-8 (JSON's encoding); anything else is 415. */
+/**
+ * Only UTF-8 (JSON's encoding); anything else is 415. A Content-Type header that does not parse
+ * (`application/json;`, `; charset`, `; charset=`) is a malformed request: 400 naming the header.
+ */
 function charsetOf(req: Request): string {
-  const charset = contentType.parse(req).parameters.charset?.toLowerCase() ?? 'utf-8';
+  let parameters: Record<string, string>;
+  try {
+    parameters = contentType.parse(req).parameters;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new BadRequestError(`The Content-Type header is malformed (${reason}); send Content-Type: application/json, optionally with ; charset=utf-8.`, [
+      { field: 'Content-Type', message: `Content-Type is malformed: ${reason}` },
+    ]);
+  }
+  const charset = parameters.charset?.toLowerCase() ?? 'utf-8';
   if (charset !== 'utf-8' && charset !== 'utf8') throw new DomainError('unsupported_media_type', `The body must be UTF-8, not ${charset}.`);
   return 'utf-8';
 }
 
 /**
- * Request bodies for the whole app: 415 for a body that is not JSON, 413 as soon as a body is
- * known to exceed the limit — from its Content-Length before reading it, or while it streams in —
+ * `res.json` (what Nest answers with) writes numbers a double cannot hold (ExactNumber, read from
+ * jsonb or from a body) as their exact digits, like the rest of the text JSON.stringify writes.
+ */
+const exactJsonResponses: RequestHandler = (_req, res, next) => {
+  res.json = (body: unknown) => {
+    if (!res.get('Content-Type')) res.set('Content-Type', 'application/json; charset=utf-8');
+    return res.send(stringifyExact(body));
+  };
+  next();
+};
+
+/**
+ * Request bodies (and JSON answers, see exactJsonResponses) for the whole app: 415 for a body
+ * that is not JSON, 413 as soon as a body is known to exceed the limit — from its Content-Length
+ * before reading it, or while it streams in —
  * without buffering or even draining the rest, 400 for malformed JSON and for JSON that cannot be
- * stored or validated safely (NUL or unpaired surrogates in strings, numbers beyond double range,
- * nesting deeper than MAX_JSON_DEPTH).
+ * stored or validated safely (NUL or unpaired surrogates in strings, numbers beyond PostgreSQL's
+ * numeric, nesting deeper than MAX_JSON_DEPTH). Numbers a double cannot hold are kept exactly.
  */
 export function bodyParsing(options: BodyParsingOptions): (RequestHandler | express.ErrorRequestHandler)[] {
   const logger = new Logger('BodyParsing');
@@ -59,7 +85,7 @@ export function bodyParsing(options: BodyParsingOptions): (RequestHandler | expr
       }
       if (!/^[\s\uFEFF]*[[{]/.test(text)) return next(new BadRequestError('The body must be a JSON object or array.'));
       try {
-        req.body = JSON.parse(text);
+        req.body = parseExactJson(text); // numbers a double would change stay exact (stored as sent)
       } catch {
         return next(new BadRequestError('The body is not valid JSON.'));
       }
@@ -85,5 +111,5 @@ export function bodyParsing(options: BodyParsingOptions): (RequestHandler | expr
   const onError = (error: unknown, _req: Request, res: Response, _next: NextFunction): void => {
     sendProblem(res, error, logger);
   };
-  return [read, onError];
+  return [exactJsonResponses, read, onError];
 }

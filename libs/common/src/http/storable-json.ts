@@ -1,3 +1,5 @@
+import { isLosslessNumber } from 'lossless-json';
+
 /**
  * What PostgreSQL can store as sent. `text` and `jsonb` refuse U+0000, `jsonb` refuses unpaired
  * UTF-16 surrogate escapes (`"\ud800"`), and `numeric` (jsonb numbers) holds at most 131,072
@@ -75,9 +77,10 @@ function pathOf(node: Node): string {
 }
 
 /**
- * The first place in a parsed JSON value (JSON.parse output) that cannot be stored: a string or
- * key PostgreSQL refuses, a number beyond double range (JSON.parse made it Infinity, so it would
- * silently become null), or nesting deeper than `maxDepth`. Iterative: safe on any depth.
+ * The first place in a parsed JSON value (parseExactJson output) that cannot be stored: a string or
+ * key PostgreSQL refuses, a number beyond PostgreSQL's numeric (or, from JSON.parse, beyond double
+ * range: Infinity would silently become null), or nesting deeper than `maxDepth`. Iterative: safe
+ * on any depth.
  */
 export function findUnstorable(value: unknown, maxDepth = MAX_JSON_DEPTH): JsonProblem | undefined {
   const stack: Node[] = [{ value, depth: 0, parent: undefined, key: undefined }];
@@ -90,6 +93,8 @@ export function findUnstorable(value: unknown, maxDepth = MAX_JSON_DEPTH): JsonP
       if (problem) return fail(problem);
     } else if (typeof current === 'number') {
       if (!Number.isFinite(current)) return fail('is a number beyond the range of a double');
+    } else if (isLosslessNumber(current)) {
+      if (!isStorableNumeric(current.value)) return fail('is a number beyond what can be stored');
     } else if (typeof current === 'object' && current !== null) {
       if (node.depth >= maxDepth) return fail(`is nested more than ${maxDepth} levels deep`);
       if (Array.isArray(current)) {
