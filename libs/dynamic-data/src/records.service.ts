@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, decodeCursor, findUnstorable, NotFoundError, Page, toPage, unstorableNumberLiteral } from '@tablecast/common';
+import { BadRequestError, decodeCursor, findUnstorable, NotFoundError, Page, parseExactJson, stringifyExact, toPage, unstorableNumberLiteral } from '@tablecast/common';
 import { DataWriter } from './data-writer';
 import { RecordsRepository } from './records.repository';
 import { TablesService } from './tables.service';
@@ -81,8 +81,8 @@ function parseFilter(text: string): string {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('must be a JSON object');
   const problem = findUnstorable(parsed);
   if (problem) throw invalid(`${problem.path ? `at ${problem.path} ` : ''}${problem.message}`);
-  // The text goes to PostgreSQL as written: every number in it must fit numeric.
   const literal = unstorableNumberLiteral(text);
   if (literal !== undefined) throw invalid(`has a number PostgreSQL cannot hold: ${literal.slice(0, 40)}`);
-  return text;
+  // PostgreSQL gets what was checked, not the text: with a repeated key the text also holds values that were not.
+  return stringifyExact(parseExactJson(text));
 }
