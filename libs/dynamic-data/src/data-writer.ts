@@ -129,6 +129,9 @@ export class DataWriter {
   /** Creates an empty table (REST): 409 when the name is taken or the solution is at its table limit. */
   async createTable(scope: WriteScope, name: string, keyFields: string[] | null): Promise<TableRow> {
     return this.transactions.run(async (manager) => {
+      // Locking the name first waits for a delete of it still in flight (the new table then continues its numbering).
+      if ((await this.lock(manager, scope, [name])).has(name))
+        throw new ConflictError(`A table named ${JSON.stringify(name)} already exists in this solution.`);
       if (!(await this.tables.lockCatalog(manager, scope.organizationId, scope.solutionId)))
         throw new NotFoundError('No such solution in this organization.');
       const result = await this.tables.createMissing(manager, scope.solutionId, [{ name, keyFields }], this.config.maxTablesPerSolution);
