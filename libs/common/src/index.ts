@@ -7,3 +7,4 @@ export * from './http/storable-json';
 export * from './pagination';
 export * from './public.decorator';
 export * from './uuid-param.pipe';
+export * from './secret-box';

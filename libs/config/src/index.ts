@@ -11,3 +11,6 @@ export * from './realtime.config';
 export * from './redis.config';
 export * from './region.config';
 export * from './regions';
+export * from './outbound.config';
+export * from './secrets.config';
+export * from './webhooks.config';

@@ -8,6 +8,9 @@ import { DatabaseConfig, parseDatabaseConfig } from './database.config';
 import { Env } from './env';
 import { parseRedisConfig, RedisConfig } from './redis.config';
 import { parseRegionConfig, RegionConfig } from './region.config';
+import { OutboundConfig, parseOutboundConfig } from './outbound.config';
+import { parseSecretsConfig, SecretsConfig } from './secrets.config';
+import { parseWebhooksConfig, WebhooksConfig } from './webhooks.config';
 
 export interface TablecastConfig {
   app: AppConfig;
@@ -18,6 +21,9 @@ export interface TablecastConfig {
   data: DataConfig;
   cdc: CdcConfig;
   realtime: RealtimeConfig;
+  secrets: SecretsConfig;
+  outbound: OutboundConfig;
+  webhooks: WebhooksConfig;
 }
 
 /** Reads and validates every namespace at once; throws a ConfigError naming the first bad variable. */
@@ -32,6 +38,9 @@ export function loadConfig(env: Env = process.env): TablecastConfig {
     data: parseDataConfig(env),
     cdc: parseCdcConfig(env),
     realtime: parseRealtimeConfig(env),
+    secrets: parseSecretsConfig(env),
+    outbound: parseOutboundConfig(env),
+    webhooks: parseWebhooksConfig(env),
   };
 }
 
