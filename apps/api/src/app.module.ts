@@ -11,6 +11,7 @@ import { TenancyModule } from '@tablecast/tenancy';
 import { DynamicDataModule } from '@tablecast/dynamic-data';
 import { AcumaticaModule } from '@tablecast/acumatica';
 import { RealtimeModule } from '@tablecast/realtime';
+import { WebhooksModule } from '@tablecast/webhooks';
 
 export interface AppModuleOptions {
   /** The database to use: DATABASE_URL or the embedded one, resolved by the caller. */
@@ -90,6 +91,7 @@ export class AppModule {
         DynamicDataModule,
         AcumaticaModule,
         RealtimeModule,
+        WebhooksModule,
       ],
     };
   }
