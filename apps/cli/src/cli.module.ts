@@ -3,6 +3,7 @@ import { AuthModule } from '@tablecast/auth';
 import { TablecastConfigModule } from '@tablecast/config';
 import { DatabaseModule } from '@tablecast/database';
 import { TenancyModule } from '@tablecast/tenancy';
+import { WebhooksModule } from '@tablecast/webhooks';
 
 /** The services operator commands need, without HTTP. */
 @Module({})
@@ -10,7 +11,7 @@ export class CliModule {
   static register(databaseUrl: string): DynamicModule {
     return {
       module: CliModule,
-      imports: [TablecastConfigModule.forRoot(), DatabaseModule.forRoot({ url: databaseUrl }), AuthModule, TenancyModule],
+      imports: [TablecastConfigModule.forRoot(), DatabaseModule.forRoot({ url: databaseUrl }), AuthModule, TenancyModule, WebhooksModule.withoutWorker()],
     };
   }
 }

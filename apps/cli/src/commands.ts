@@ -4,6 +4,7 @@ import { BadRequestError, toFieldErrors, UuidParamPipe } from '@tablecast/common
 import { CreateOrganizationDto, CreateSolutionDto, CreateTokenDto, OrganizationsService, SolutionsService } from '@tablecast/tenancy';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
+import { runWebhookCommand, WEBHOOK_USAGE } from './webhook-commands';
 
 export const USAGE = `Usage: npm run cli -- <command>
 
@@ -14,7 +15,7 @@ Commands (each prints JSON):
   token create ORG_ID NAME [--scopes a,b] [--expires ISO-8601]
                                                    create a personal access token (the secret is printed once)
   token revoke ORG_ID TOKEN_ID                     revoke a token
-  admin-token rotate                               replace the generated operator token (when ADMIN_TOKEN is unset)`;
+  admin-token rotate                               replace the generated operator token (when ADMIN_TOKEN is unset)${WEBHOOK_USAGE}`;
 
 /** Same validation as the HTTP API: the DTO's rules, every failing field listed. */
 async function validated<T extends object>(dto: new () => T, input: Record<string, unknown>): Promise<T> {
@@ -72,6 +73,6 @@ export async function runServiceCommand(app: INestApplicationContext, argv: stri
     case 'admin-token rotate':
       return { token: await app.get(OperatorTokenService).rotate() };
     default:
-      return undefined;
+      return runWebhookCommand(app, positional, flags);
   }
 }

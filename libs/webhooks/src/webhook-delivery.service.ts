@@ -1,14 +1,17 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { SecretBox } from '@tablecast/common';
 import { outboundConfig, webhooksConfig } from '@tablecast/config';
 import { ChangesService, ChangeView, TableChangedEvents } from '@tablecast/dynamic-data';
 import { MetricsService } from '@tablecast/ops';
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { OutboundHttp, PostResult } from './outbound-http';
 import { nextDelay, parseRetryAfter } from './retry-schedule';
 import { BatchIdentity, signatureHeader, webhookMessageId } from './signature';
 import { ClaimedCursor, WebhooksRepository } from './webhooks.repository';
+
+/** Whether this process runs the delivery worker (false in the CLI). */
+export const WEBHOOK_WORKER = Symbol('WEBHOOK_WORKER');
 
 /** CONTRACT: at most 100 changes per delivery. */
 export const MAX_CHANGES_PER_DELIVERY = 100;
@@ -45,23 +48,25 @@ export class WebhookDelivery implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly changes: ChangesService,
     private readonly events: TableChangedEvents,
     private readonly box: SecretBox,
-    metrics: MetricsService,
+    @Optional() metrics: MetricsService | null,
+    @Inject(WEBHOOK_WORKER) private readonly worker: boolean,
     @Inject(webhooksConfig.KEY) private readonly config: ConfigType<typeof webhooksConfig>,
     @Inject(outboundConfig.KEY) outbound: ConfigType<typeof outboundConfig>,
   ) {
     this.http = new OutboundHttp(outbound.allowPrivateNetwork);
+    const registry = metrics?.registry ?? new Registry();
     this.deliveries = new Counter({
       name: 'tablecast_webhook_deliveries_total',
       help: 'Webhook delivery attempts by webhook and result (success, failure)',
       labelNames: ['webhook', 'result'] as const,
-      registers: [metrics.registry],
+      registers: [registry],
     });
     const lag = () => this.repository.lag();
     new Gauge({
       name: 'tablecast_webhook_lag_changes',
       help: 'Changes committed but not yet delivered, per webhook (head − deliveredSeq over its tables)',
       labelNames: ['webhook'] as const,
-      registers: [metrics.registry],
+      registers: [registry],
       async collect() {
         this.reset();
         for (const row of await lag()) this.set({ webhook: row.webhook_id }, Number(row.lag));
@@ -70,6 +75,10 @@ export class WebhookDelivery implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   onApplicationBootstrap(): void {
+    if (!this.worker) {
+      this.stopped = true;
+      return;
+    }
     this.unsubscribe = this.events.subscribe((event) => {
       this.rungTables.add(event.tableId);
       this.ring();
