@@ -17,7 +17,13 @@ describe('webhook CLI commands', () => {
   async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
       const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
-        env: { PATH: process.env.PATH, DATABASE_URL: t.database.url, ADMIN_TOKEN: 'x'.repeat(40), SECRETS_KEY, ALLOW_PRIVATE_NETWORK: 'true' },
+        env: {
+          PATH: process.env.PATH,
+          DATABASE_URL: t.database.url,
+          ADMIN_TOKEN: 'x'.repeat(40),
+          SECRETS_KEY,
+          ALLOW_PRIVATE_NETWORK: 'true',
+        },
       });
       return { code: 0, stdout, stderr };
     } catch (error) {
@@ -38,7 +44,17 @@ describe('webhook CLI commands', () => {
 
   it('create, list, replay and enable, served by the running server', async () => {
     expect((await s.http.post(`${s.solutionPath}/tables`, { name: 'orders' })).status).toBe(201);
-    const created = await cli('webhook', 'create', s.org.id, s.solution.id, `${receiver.url}/hook`, '--tables', 'orders', '--description', 'from the CLI');
+    const created = await cli(
+      'webhook',
+      'create',
+      s.org.id,
+      s.solution.id,
+      `${receiver.url}/hook`,
+      '--tables',
+      'orders',
+      '--description',
+      'from the CLI',
+    );
     expect(created.code).toBe(0);
     const hook = JSON.parse(created.stdout) as { id: string; secret: string; tables: string[] };
     expect(hook).toMatchObject({ tables: ['orders'], description: 'from the CLI', enabled: true });
@@ -50,7 +66,10 @@ describe('webhook CLI commands', () => {
 
     receiver.reply = () => ({ status: 410 });
     await s.http.put(`${s.solutionPath}/tables/orders/records/O1`, { data: { n: 1 } });
-    await receiver.waitFor(async () => (await s.http.get(`${s.solutionPath}/webhooks/${hook.id}`)).body.enabled === false, 'disabled by 410');
+    await receiver.waitFor(
+      async () => (await s.http.get(`${s.solutionPath}/webhooks/${hook.id}`)).body.enabled === false,
+      'disabled by 410',
+    );
     expect(verifies(hook.secret, receiver.deliveries[0])).toBe(true);
 
     receiver.reply = () => ({ status: 200 });
@@ -58,7 +77,10 @@ describe('webhook CLI commands', () => {
     expect(enabled.code).toBe(0);
     expect(JSON.parse(enabled.stdout)).toMatchObject({ enabled: true, disabledReason: null });
     await receiver.waitForSeqs('orders', 1);
-    await receiver.waitFor(async () => (await s.http.get(`${s.solutionPath}/webhooks/${hook.id}`)).body.cursors[0].deliveredSeq === 1, 'delivered');
+    await receiver.waitFor(
+      async () => (await s.http.get(`${s.solutionPath}/webhooks/${hook.id}`)).body.cursors[0].deliveredSeq === 1,
+      'delivered',
+    );
 
     const before = receiver.deliveries.length;
     const replay = await cli('webhook', 'replay', s.org.id, s.solution.id, hook.id, 'orders', '0');

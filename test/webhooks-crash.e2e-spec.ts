@@ -39,7 +39,7 @@ describe('webhooks across a SIGKILL of the server', () => {
     // The first delivery hangs: the server is killed while it waits for the answer.
     let inFlight: (() => void) | undefined;
     const firstArrived = new Promise<void>((arrived) => {
-      receiver.reply = (d) => {
+      receiver.reply = () => {
         if (receiver.deliveries.length > 1) return { status: 200 };
         arrived();
         return { status: 200, after: new Promise<void>((release) => (inFlight = release)) };
@@ -55,7 +55,8 @@ describe('webhooks across a SIGKILL of the server', () => {
     expect((await operator.post(`${path}/webhooks`, { url: `${receiver.url}/hook` })).status).toBe(201);
     expect((await operator.put(`${path}/tables/orders/records/O1`, { data: { n: 1 } })).status).toBeLessThan(300);
     await firstArrived;
-    for (let i = 2; i <= 20; i++) expect((await operator.put(`${path}/tables/orders/records/O${i}`, { data: { n: i } })).status).toBeLessThan(300);
+    for (let i = 2; i <= 20; i++)
+      expect((await operator.put(`${path}/tables/orders/records/O${i}`, { data: { n: i } })).status).toBeLessThan(300);
 
     expect(await first.stop('SIGKILL')).toBeNull();
     inFlight?.();

@@ -52,7 +52,13 @@ describe('outbound webhooks', () => {
     const created = await s.http.post(hooks(), { url: `${receiver.url}/a`, tables: ['orders'], description: 'ERP' });
     expect(created.status).toBe(201);
     expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-    expect(created.body).toMatchObject({ url: `${receiver.url}/a`, tables: ['orders'], description: 'ERP', enabled: true, disabledReason: null });
+    expect(created.body).toMatchObject({
+      url: `${receiver.url}/a`,
+      tables: ['orders'],
+      description: 'ERP',
+      enabled: true,
+      disabledReason: null,
+    });
     expect(created.body.cursors).toEqual([{ table: 'orders', deliveredSeq: 1, head: 1, failingSince: null, nextAttemptAt: null }]);
     const id = created.body.id;
 
@@ -117,7 +123,11 @@ describe('outbound webhooks', () => {
     expect(verifies(`whsec_${randomBytes(32).toString('base64')}`, delivery)).toBe(false);
     // And the reference implementation agrees.
     expect(() =>
-      new Webhook(secret).verify(delivery.body, { 'webhook-id': delivery.id, 'webhook-timestamp': delivery.timestamp, 'webhook-signature': delivery.signature }),
+      new Webhook(secret).verify(delivery.body, {
+        'webhook-id': delivery.id,
+        'webhook-timestamp': delivery.timestamp,
+        'webhook-signature': delivery.signature,
+      }),
     ).not.toThrow();
     expect(delivery.id).not.toContain('.');
     expect(Math.abs(Number(delivery.timestamp) - Date.now() / 1000)).toBeLessThan(30);
@@ -134,16 +144,29 @@ describe('outbound webhooks', () => {
     });
     const attempts = await s.http.get(`${hooks()}/${id}/attempts`);
     expect(attempts.body.items).toEqual([
-      { id: expect.any(String), webhookId: id, table: 'orders', fromSeq: 1, toSeq: 1, attempt: 1, status: 200, error: null, durationMs: expect.any(Number), at: expect.any(String) },
+      {
+        id: expect.any(String),
+        webhookId: id,
+        table: 'orders',
+        fromSeq: 1,
+        toSeq: 1,
+        attempt: 1,
+        status: 200,
+        error: null,
+        durationMs: expect.any(Number),
+        at: expect.any(String),
+      },
     ]);
   });
 
   it('delivers every change of 200 from 4 concurrent senders in order, with no gap, at most 100 per delivery', async () => {
     await table('orders');
     await webhook();
-    await Promise.all([0, 1, 2, 3].map(async (sender) => {
-      for (let i = 0; i < 50; i++) await put('orders', `s${sender}-${i}`);
-    }));
+    await Promise.all(
+      [0, 1, 2, 3].map(async (sender) => {
+        for (let i = 0; i < 50; i++) await put('orders', `s${sender}-${i}`);
+      }),
+    );
     await receiver.waitForSeqs('orders', 200, 1, 30_000);
     const seqs = receiver.seqsOf('orders');
     expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
@@ -246,10 +269,14 @@ describe('outbound webhooks', () => {
     let failing = true;
     receiver.reply = () => ({ status: failing ? 500 : 200 });
     await put('orders', 'O1');
-    const disabled = await receiver.waitFor(async () => {
-      const hook = await get(id);
-      return hook.enabled === false && hook;
-    }, 'the webhook disabled after 8 attempts', 30_000);
+    const disabled = await receiver.waitFor(
+      async () => {
+        const hook = await get(id);
+        return hook.enabled === false && hook;
+      },
+      'the webhook disabled after 8 attempts',
+      30_000,
+    );
     expect(disabled.disabledReason).toMatch(/failed 8 times/);
     expect(disabled.cursors[0]).toMatchObject({ table: 'orders', deliveredSeq: 0, failingSince: expect.any(String) });
     expect(receiver.deliveries).toHaveLength(8);
@@ -288,7 +315,10 @@ describe('outbound webhooks', () => {
     const original = receiver.changesOf('orders').map((d) => d.id);
     const before = receiver.deliveries.length;
     expect((await s.http.post(`${hooks()}/${id}/replay`, { table: 'orders', since: 0 })).status).toBe(202);
-    await receiver.waitFor(() => new Set(receiver.deliveries.slice(before).flatMap((d) => d.json.data.changes!.map((c) => c.seq))).size === 5, 'the replay');
+    await receiver.waitFor(
+      () => new Set(receiver.deliveries.slice(before).flatMap((d) => d.json.data.changes!.map((c) => c.seq))).size === 5,
+      'the replay',
+    );
     await put('orders', 'O6');
     await receiver.waitForSeqs('orders', 6);
     const replayed = receiver.deliveries.slice(before);
@@ -298,7 +328,10 @@ describe('outbound webhooks', () => {
     // A later `since` sends only what comes after it.
     const mark = receiver.deliveries.length;
     await s.http.post(`${hooks()}/${id}/replay`, { table: 'orders', since: 4 });
-    await receiver.waitFor(() => receiver.deliveries.length > mark && receiver.seqsOf('orders').slice(-1)[0] === 6 && receiver.deliveries.length - mark >= 1, 'the second replay');
+    await receiver.waitFor(
+      () => receiver.deliveries.length > mark && receiver.seqsOf('orders').slice(-1)[0] === 6 && receiver.deliveries.length - mark >= 1,
+      'the second replay',
+    );
     expect(receiver.deliveries.slice(mark).flatMap((d) => d.json.data.changes!.map((c) => c.seq))).toEqual([5, 6]);
   });
 
@@ -364,16 +397,20 @@ describe('webhooks without ALLOW_PRIVATE_NETWORK', () => {
     await t?.close();
   });
 
-  it.each(['http://127.0.0.1:8080/x', 'http://localhost/x', 'http://10.0.0.5/x', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/x', 'http://100.64.1.1/x'])(
-    'refuses %s with 400 naming url',
-    async (url) => {
-      const res = await s.http.post(`${s.solutionPath}/webhooks`, { url });
-      expect(res.status).toBe(400);
-      expect(res.headers.get('content-type')).toContain('application/problem+json');
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['url']);
-      expect((await s.http.get(`${s.solutionPath}/webhooks`)).body.items).toEqual([]);
-    },
-  );
+  it.each([
+    'http://127.0.0.1:8080/x',
+    'http://localhost/x',
+    'http://10.0.0.5/x',
+    'http://169.254.169.254/latest/meta-data',
+    'http://[::1]/x',
+    'http://100.64.1.1/x',
+  ])('refuses %s with 400 naming url', async (url) => {
+    const res = await s.http.post(`${s.solutionPath}/webhooks`, { url });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['url']);
+    expect((await s.http.get(`${s.solutionPath}/webhooks`)).body.items).toEqual([]);
+  });
 });
 
 describe('two nodes on one database', () => {

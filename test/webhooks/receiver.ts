@@ -13,7 +13,13 @@ export interface Delivery {
   json: {
     type: 'table.changed' | 'table.reset';
     timestamp: string;
-    data: { organizationId: string; solutionId: string; table: string; head: number; changes?: { seq: number; op: string; id: string; data: unknown }[] };
+    data: {
+      organizationId: string;
+      solutionId: string;
+      table: string;
+      head: number;
+      changes?: { seq: number; op: string; id: string; data: unknown }[];
+    };
   };
 }
 

@@ -3,7 +3,8 @@ import { IsIn, IsOptional } from 'class-validator';
 import { Env, validateEnv } from './env';
 
 class OutboundEnv {
-  @IsOptional() @IsIn(['true', 'false'], { message: 'ALLOW_PRIVATE_NETWORK must be true or false' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'ALLOW_PRIVATE_NETWORK must be true or false' })
   ALLOW_PRIVATE_NETWORK: string = 'false';
 }
 

@@ -7,10 +7,12 @@ import { ConfigError } from './config.errors';
 import { Env, validateEnv } from './env';
 
 class SecretsEnv {
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   SECRETS_KEY?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DATA_DIR = '.data';
 }
 

@@ -7,16 +7,32 @@ import { Env, validateEnv } from './env';
 export const WEBHOOK_RETRY_SCHEDULE_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
 
 class WebhooksEnv {
-  @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
   WEBHOOK_RETRY_SCALE: number = 1;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(50) @Max(600_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(600_000)
   WEBHOOK_SWEEP_MS: number = 2000;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(20) @Max(3600)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(20)
+  @Max(3600)
   WEBHOOK_LEASE_SECONDS: number = 60;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   WEBHOOK_CONCURRENCY: number = 16;
 }
 

@@ -49,7 +49,9 @@ export async function targetProblem(raw: string, allowPrivate: boolean): Promise
 }
 
 function resolveAll(host: string): Promise<LookupAddress[]> {
-  return new Promise((resolve, reject) => dnsLookup(host, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
+  return new Promise((resolve, reject) =>
+    dnsLookup(host, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))),
+  );
 }
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
@@ -65,9 +67,12 @@ export function checkedLookup(allowPrivate: boolean) {
       if (error) return callback(error, []);
       const allowed = addresses.filter((a) => allowPrivate || isPublicAddress(a.address));
       if (allowed.length === 0) {
-        const refused = Object.assign(new Error(`refused: ${hostname} resolves only to non-public addresses (${addresses.map((a) => a.address).join(', ')})`), {
-          code: 'EPRIVATETARGET',
-        });
+        const refused = Object.assign(
+          new Error(`refused: ${hostname} resolves only to non-public addresses (${addresses.map((a) => a.address).join(', ')})`),
+          {
+            code: 'EPRIVATETARGET',
+          },
+        );
         return callback(refused, []);
       }
       const pinned = allowed[0];
@@ -121,7 +126,9 @@ export class OutboundHttp {
       const ok = res.statusCode >= 200 && res.statusCode < 300;
       return {
         status: res.statusCode,
-        error: ok ? null : `HTTP ${res.statusCode}${res.statusCode >= 300 && res.statusCode < 400 ? ' (redirects are not followed)' : ''}${text ? `: ${text}` : ''}`,
+        error: ok
+          ? null
+          : `HTTP ${res.statusCode}${res.statusCode >= 300 && res.statusCode < 400 ? ' (redirects are not followed)' : ''}${text ? `: ${text}` : ''}`,
         retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
         durationMs: elapsed(),
       };

@@ -187,7 +187,9 @@ export class WebhookDelivery implements OnApplicationBootstrap, OnModuleDestroy 
     if (result.status !== null && result.status >= 200 && result.status < 300) {
       this.deliveries.inc({ webhook: cursor.webhook_id, result: 'success' });
       if (!(await this.repository.succeed(cursor.webhook_id, cursor.table_id, cursor.lease_token, batch.toSeq))) {
-        this.logger.warn(`webhook ${cursor.webhook_id} table ${cursor.table_name}: lease lost before seq ${batch.toSeq} was recorded; it will be sent again`);
+        this.logger.warn(
+          `webhook ${cursor.webhook_id} table ${cursor.table_name}: lease lost before seq ${batch.toSeq} was recorded; it will be sent again`,
+        );
       }
       return;
     }
@@ -199,7 +201,8 @@ export class WebhookDelivery implements OnApplicationBootstrap, OnModuleDestroy 
     let disable: string | null = null;
     let delay = nextDelay(this.config.retryScheduleMs, attempt, parseRetryAfter(result.retryAfter));
     if (result.status === 410) disable = 'the receiver answered 410 Gone';
-    else if (delay === undefined) disable = `delivery failed ${attempt} times (last: ${result.status ?? 'no response'}); re-enable with PATCH {"enabled": true}`;
+    else if (delay === undefined)
+      disable = `delivery failed ${attempt} times (last: ${result.status ?? 'no response'}); re-enable with PATCH {"enabled": true}`;
     if (disable) delay = 0;
     // Never the body or the secret: what failed, where, and how.
     this.logger.warn(

@@ -95,7 +95,16 @@ export class WebhooksRepository {
   /** Inserts the webhook and its cursors at the current heads, in one transaction; false when the solution is not the organization's. */
   async create(
     manager: EntityManager,
-    hook: { id: string; organizationId: string; solutionId: string; url: string; tables: string[] | null; description: string; enabled: boolean; secret: string },
+    hook: {
+      id: string;
+      organizationId: string;
+      solutionId: string;
+      url: string;
+      tables: string[] | null;
+      description: string;
+      enabled: boolean;
+      secret: string;
+    },
   ): Promise<boolean> {
     const rows: unknown[] = await manager.query(
       `INSERT INTO webhooks (id, solution_id, url, tables, description, enabled, secret)
@@ -108,7 +117,12 @@ export class WebhooksRepository {
     return true;
   }
 
-  async find(organizationId: string, solutionId: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<WebhookRow | undefined> {
+  async find(
+    organizationId: string,
+    solutionId: string,
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<WebhookRow | undefined> {
     const rows: WebhookRow[] = await manager.query(
       `SELECT ${WEBHOOK} FROM webhooks w JOIN solutions s ON s.id = w.solution_id
         WHERE s.organization_id = $1 AND w.solution_id = $2 AND w.id = $3`,
@@ -128,7 +142,12 @@ export class WebhooksRepository {
   }
 
   /** Oldest first; `after` is the (created_at in microseconds, id) of the last one seen. */
-  list(organizationId: string, solutionId: string, limit: number, after?: { createdUs: string; id: string }): Promise<(WebhookRow & { created_us: string })[]> {
+  list(
+    organizationId: string,
+    solutionId: string,
+    limit: number,
+    after?: { createdUs: string; id: string },
+  ): Promise<(WebhookRow & { created_us: string })[]> {
     return this.dataSource.query(
       `SELECT ${WEBHOOK}, ${MICROS('w.created_at')} AS created_us FROM webhooks w JOIN solutions s ON s.id = w.solution_id
         WHERE s.organization_id = $1 AND w.solution_id = $2
@@ -203,10 +222,11 @@ export class WebhooksRepository {
 
   /** The current secret becomes the previous one (still signed with until `previousUntil`). */
   async rotate(manager: EntityManager, id: string, secret: string, previousUntil: Date): Promise<void> {
-    await manager.query(
-      'UPDATE webhooks SET previous_secret = secret, previous_expires_at = $3, secret = $2 WHERE id = $1',
-      [id, secret, previousUntil],
-    );
+    await manager.query('UPDATE webhooks SET previous_secret = secret, previous_expires_at = $3, secret = $2 WHERE id = $1', [
+      id,
+      secret,
+      previousUntil,
+    ]);
   }
 
   /**
@@ -353,7 +373,14 @@ export class WebhooksRepository {
    * The attempt failed: the batch stays pending, due again after `delayMs`; with `disableReason`
    * the webhook is disabled too (410 Gone, schedule exhausted) and nothing is skipped.
    */
-  async fail(webhookId: string, tableId: string, leaseToken: string, attempts: number, delayMs: number, disableReason: string | null): Promise<void> {
+  async fail(
+    webhookId: string,
+    tableId: string,
+    leaseToken: string,
+    attempts: number,
+    delayMs: number,
+    disableReason: string | null,
+  ): Promise<void> {
     await this.dataSource.query(
       `WITH failed AS (
          UPDATE webhook_cursors SET attempts = $4, failing_since = COALESCE(failing_since, now()),

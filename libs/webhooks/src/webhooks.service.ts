@@ -73,7 +73,12 @@ export class WebhooksService {
     const cursors = await this.repository.cursors(page.map((row) => row.id));
     const last = page[page.length - 1];
     return {
-      items: page.map((row) => toWebhookView(row, cursors.filter((c) => c.webhook_id === row.id))),
+      items: page.map((row) =>
+        toWebhookView(
+          row,
+          cursors.filter((c) => c.webhook_id === row.id),
+        ),
+      ),
       nextCursor: rows.length > limit ? encodeCursor([last.created_us, last.id]) : null,
     };
   }

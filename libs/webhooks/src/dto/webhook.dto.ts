@@ -3,7 +3,8 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches,
 import { TABLE_NAME } from '@tablecast/dynamic-data';
 
 const TABLES_DOC = 'Table names to deliver; null or absent: every table of the solution, including tables created later';
-const TABLE_MESSAGE = 'each entry of tables must be a table name (1–64 characters of letters, digits, _ . - starting with a letter or digit)';
+const TABLE_MESSAGE =
+  'each entry of tables must be a table name (1–64 characters of letters, digits, _ . - starting with a letter or digit)';
 
 function Tables(): PropertyDecorator {
   return (target, key) => {
@@ -16,7 +17,10 @@ function Tables(): PropertyDecorator {
 }
 
 export class CreateWebhookDto {
-  @ApiProperty({ example: 'https://example.com/tablecast', description: 'http(s) URL; private targets refused unless ALLOW_PRIVATE_NETWORK=true' })
+  @ApiProperty({
+    example: 'https://example.com/tablecast',
+    description: 'http(s) URL; private targets refused unless ALLOW_PRIVATE_NETWORK=true',
+  })
   @IsString({ message: 'url must be an absolute http:// or https:// URL' })
   @MaxLength(2048)
   url: string;
@@ -65,7 +69,9 @@ export class PatchWebhookDto {
 export class ReplayWebhookDto {
   @ApiProperty({ pattern: TABLE_NAME.source })
   @IsString()
-  @Matches(TABLE_NAME, { message: 'table must be a table name (1–64 characters of letters, digits, _ . - starting with a letter or digit)' })
+  @Matches(TABLE_NAME, {
+    message: 'table must be a table name (1–64 characters of letters, digits, _ . - starting with a letter or digit)',
+  })
   table: string;
 
   @ApiProperty({ minimum: 0, description: 'Send the changes with seq > since again (those still in the log)' })
