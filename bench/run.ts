@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { BulkCase, BulkResult, runBulkNotification, TimingSummary } from './scenarios/bulk-notification';
 import { runSmallNotifications, SmallNotificationsResult } from './scenarios/small-notifications';
+import { runWebhooks, WebhooksResult } from './scenarios/webhooks';
 import { BenchApp, BenchDatabase, bootApp, createSession, startDatabase } from './setup';
 import { log } from './stats';
 
@@ -25,6 +26,7 @@ interface Results {
   machine: Machine;
   bulkNotification: BulkResult;
   smallNotifications: SmallNotificationsResult;
+  webhooks: WebhooksResult;
 }
 
 const RESULTS_DIR = join(__dirname, 'results');
@@ -63,7 +65,7 @@ function bulkRow(label: string, result: BulkCase): string {
 }
 
 function markdown(results: Results): string {
-  const { machine, bulkNotification: bulk, smallNotifications: small } = results;
+  const { machine, bulkNotification: bulk, smallNotifications: small, webhooks: hooks } = results;
   const t = small.tablecast;
   const b = small.baseline;
   return [
@@ -76,6 +78,7 @@ function markdown(results: Results): string {
     bulkRow(`${number(bulk.rows)}-row notification, fresh table`, bulk.fresh),
     bulkRow(`${number(bulk.rows)}-row notification, every row updated`, bulk.update),
     `| 1-row notifications, ${small.connections} connections, ${Math.round(t.durationSeconds)} s | ${number(t.perSecond)} req/s, p50 ${t.p50Ms} ms, p99 ${t.p99Ms} ms, ${t.non2xx} non-2xx, ${t.errors} errors (Node: ${t.nodeCpuCores} CPU) | ${number(b.perSecond)} tx/s, p50 ${b.p50Ms} ms, p99 ${b.p99Ms} ms (Node: ${b.nodeCpuCores} CPU) | ${Math.round(small.ratio * 100)}% of the baseline's throughput |`,
+    `| webhooks: ${number(hooks.changes)} changes (${hooks.tables} tables, 4 REST writers) to a receiver process | ${number(hooks.tablecast.deliveriesPerSecond)} deliveries/s (${number(hooks.tablecast.deliveries)} deliveries, ${number(hooks.tablecast.changesPerSecond)} changes/s), commit→receiver p50 ${hooks.tablecast.latencyP50Ms} ms, p99 ${hooks.tablecast.latencyP99Ms} ms | raw \`fetch\` loop, same bodies: ${number(hooks.baseline.deliveriesPerSecond)} posts/s, round trip p50 ${hooks.baseline.roundTripP50Ms} ms, p99 ${hooks.baseline.roundTripP99Ms} ms | ${Math.round(hooks.ratio * 100)}% of the raw loop's deliveries/s |`,
     '',
     'Baseline: the least a hand-written writer does for the same rows, on its own pg connection(s): one transaction that locks the',
     "table's `data_tables` row (`SELECT … FOR UPDATE`), upserts the records and appends one change per record in one statement",
@@ -106,7 +109,8 @@ async function main(): Promise<void> {
 
   const bulkNotification = await runBulkNotification(session, database.url);
   const smallNotifications = await runSmallNotifications(session, database.url);
-  const results: Results = { machine, bulkNotification, smallNotifications };
+  const webhooks = await runWebhooks(session);
+  const results: Results = { machine, bulkNotification, smallNotifications, webhooks };
 
   mkdirSync(RESULTS_DIR, { recursive: true });
   const report = markdown(results);
