@@ -113,6 +113,30 @@ describe('outbound webhooks', () => {
     expect((await s.http.withToken(reader.body.token).get(hooks())).status).toBe(403);
   });
 
+  it('refuses missing credentials (401) and tokens of another organization (403) on every webhook route', async () => {
+    await table('orders');
+    const { id, secret } = await webhook();
+    const other = await createSession(t, 'Other org');
+    const routes: [string, string, unknown?][] = [
+      ['POST', hooks(), { url: `${receiver.url}/x` }],
+      ['GET', hooks()],
+      ['GET', `${hooks()}/${id}`],
+      ['PATCH', `${hooks()}/${id}`, { description: 'x' }],
+      ['DELETE', `${hooks()}/${id}`],
+      ['POST', `${hooks()}/${id}/rotate-secret`],
+      ['POST', `${hooks()}/${id}/replay`, { table: 'orders', since: 0 }],
+      ['GET', `${hooks()}/${id}/attempts`],
+    ];
+    for (const [method, path, body] of routes) {
+      const anonymous = await s.http.withToken(undefined).request(method, path, body);
+      expect([method, path, anonymous.status]).toEqual([method, path, 401]);
+      const foreign = await other.http.request(method, path, body);
+      expect([method, path, foreign.status]).toEqual([method, path, 403]);
+      expect(foreign.text).not.toContain(secret);
+    }
+    expect((await get(id)).description).toBe('');
+  });
+
   it('signs every delivery per Standard Webhooks, in the contract’s body shape', async () => {
     await table('orders');
     const { id, secret } = await webhook();

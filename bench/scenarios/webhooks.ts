@@ -6,20 +6,33 @@ import { log, percentile, round } from '../stats';
 const TABLES = 4;
 const CHANGES_PER_TABLE = 500;
 
+interface TablecastPhase {
+  deliveries: number;
+  deliveriesPerSecond: number;
+  changesPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  seconds: number;
+}
+
+interface BaselinePhase {
+  deliveries: number;
+  deliveriesPerSecond: number;
+  roundTripP50Ms: number;
+  roundTripP99Ms: number;
+  seconds: number;
+}
+
 export interface WebhooksResult {
   tables: number;
   changes: number;
-  tablecast: {
-    deliveries: number;
-    deliveriesPerSecond: number;
-    changesPerSecond: number;
-    latencyP50Ms: number;
-    latencyP99Ms: number;
-    seconds: number;
-  };
-  baseline: { deliveries: number; deliveriesPerSecond: number; roundTripP50Ms: number; roundTripP99Ms: number; seconds: number };
+  /** Live: changes delivered while 4 REST writers make them (bound by the write rate; latency is the figure). */
+  tablecast: TablecastPhase;
+  baseline: BaselinePhase;
   /** Tablecast deliveries/s over the raw fetch loop's. */
   ratio: number;
+  /** Backlog: as many changes written while the webhook was disabled, then drained (≤ 100 per delivery). */
+  drain: { tablecast: TablecastPhase; baseline: BaselinePhase; ratio: number };
 }
 
 interface ReceiverStats {
@@ -73,59 +86,85 @@ export async function runWebhooks(session: BenchSession): Promise<WebhooksResult
     const hook = await http('POST', `${session.solutionUrl}/webhooks`, session.token, { url });
     if (hook.status !== 201) throw new Error(`create webhook: ${hook.status} ${hook.text}`);
 
-    log(`webhooks: ${TABLES} writers × ${CHANGES_PER_TABLE} changes, delivered to a receiver process`);
-    const started = Date.now();
-    await Promise.all(
-      tables.map(async (name) => {
-        for (let i = 0; i < CHANGES_PER_TABLE; i++) {
-          const res = await http('PUT', `${session.solutionUrl}/tables/${name}/records/r${i}`, session.token, {
-            data: { i, note: 'bench' },
-          });
-          if (res.status >= 300) throw new Error(`write: ${res.status} ${res.text}`);
-        }
-      }),
-    );
+    const write = (round: number) =>
+      Promise.all(
+        tables.map(async (name) => {
+          for (let i = 0; i < CHANGES_PER_TABLE; i++) {
+            const res = await http('PUT', `${session.solutionUrl}/tables/${name}/records/r${i}`, session.token, { data: { i, round } });
+            if (res.status >= 300) throw new Error(`write: ${res.status} ${res.text}`);
+          }
+        }),
+      );
     const total = TABLES * CHANGES_PER_TABLE;
-    await waitFor(async () => (await ask<ReceiverStats>(receiver, 'stats', 'stats')).changes >= total, 120_000, 'every change delivered');
-    const stats = await ask<ReceiverStats>(receiver, 'stats', 'stats');
-    const seconds = (stats.lastAt - started) / 1000;
+    const delivered = async (started: number): Promise<{ stats: ReceiverStats; phase: TablecastPhase }> => {
+      await waitFor(async () => (await ask<ReceiverStats>(receiver, 'stats', 'stats')).changes >= total, 120_000, 'every change delivered');
+      const stats = await ask<ReceiverStats>(receiver, 'stats', 'stats');
+      const seconds = (stats.lastAt - started) / 1000;
+      return {
+        stats,
+        phase: {
+          deliveries: stats.deliveries,
+          deliveriesPerSecond: round(stats.deliveries / seconds),
+          changesPerSecond: round(stats.changes / seconds),
+          latencyP50Ms: percentile(stats.latenciesMs, 50),
+          latencyP99Ms: percentile(stats.latenciesMs, 99),
+          seconds: round(seconds, 2),
+        },
+      };
+    };
+    /** The same bodies, posted by a raw fetch loop: one in flight per table, tables in parallel. */
+    const rawLoop = async (bodies: ReceiverStats['bodies']): Promise<BaselinePhase> => {
+      await ask(receiver, 'reset', 'reset');
+      const roundTrips: number[] = [];
+      const started = performance.now();
+      await Promise.all(
+        tables.map(async (name) => {
+          for (const { body } of bodies.filter((b) => b.table === name)) {
+            const t0 = performance.now();
+            const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+            await res.text();
+            roundTrips.push(performance.now() - t0);
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      return {
+        deliveries: roundTrips.length,
+        deliveriesPerSecond: round(roundTrips.length / seconds),
+        roundTripP50Ms: round(percentile(roundTrips, 50), 2),
+        roundTripP99Ms: round(percentile(roundTrips, 99), 2),
+        seconds: round(seconds, 2),
+      };
+    };
+    const hookUrl = `${session.solutionUrl}/webhooks/${hook.body.id}`;
 
-    log(`webhooks baseline: raw fetch of the same ${stats.bodies.length} bodies`);
+    log(`webhooks: ${TABLES} writers × ${CHANGES_PER_TABLE} changes, delivered live to a receiver process`);
+    const liveStart = Date.now();
+    await write(1);
+    const live = await delivered(liveStart);
+    log(`webhooks: raw fetch of the same ${live.stats.bodies.length} bodies`);
+    const liveBaseline = await rawLoop(live.stats.bodies);
+
+    log(`webhooks: ${total} changes written while disabled, then drained`);
+    await http('PATCH', hookUrl, session.token, { enabled: false });
+    await write(2);
     await ask(receiver, 'reset', 'reset');
-    const roundTrips: number[] = [];
-    const baseStart = performance.now();
-    await Promise.all(
-      tables.map(async (name) => {
-        for (const { body } of stats.bodies.filter((b) => b.table === name)) {
-          const t0 = performance.now();
-          const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-          await res.text();
-          roundTrips.push(performance.now() - t0);
-        }
-      }),
-    );
-    const baseSeconds = (performance.now() - baseStart) / 1000;
-    const tablecast = {
-      deliveries: stats.deliveries,
-      deliveriesPerSecond: round(stats.deliveries / seconds),
-      changesPerSecond: round(stats.changes / seconds),
-      latencyP50Ms: percentile(stats.latenciesMs, 50),
-      latencyP99Ms: percentile(stats.latenciesMs, 99),
-      seconds: round(seconds, 2),
-    };
-    const baseline = {
-      deliveries: roundTrips.length,
-      deliveriesPerSecond: round(roundTrips.length / baseSeconds),
-      roundTripP50Ms: round(percentile(roundTrips, 50), 2),
-      roundTripP99Ms: round(percentile(roundTrips, 99), 2),
-      seconds: round(baseSeconds, 2),
-    };
+    const drainStart = Date.now();
+    await http('PATCH', hookUrl, session.token, { enabled: true });
+    const drain = await delivered(drainStart);
+    const drainBaseline = await rawLoop(drain.stats.bodies);
+
     return {
       tables: TABLES,
       changes: total,
-      tablecast,
-      baseline,
-      ratio: round(tablecast.deliveriesPerSecond / baseline.deliveriesPerSecond, 3),
+      tablecast: live.phase,
+      baseline: liveBaseline,
+      ratio: round(live.phase.deliveriesPerSecond / liveBaseline.deliveriesPerSecond, 3),
+      drain: {
+        tablecast: drain.phase,
+        baseline: drainBaseline,
+        ratio: round(drain.phase.deliveriesPerSecond / drainBaseline.deliveriesPerSecond, 3),
+      },
     };
   } finally {
     receiver.send({ cmd: 'stop' });
