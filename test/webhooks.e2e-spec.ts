@@ -398,15 +398,30 @@ describe('outbound webhooks', () => {
     expect(receiver.deliveries.filter((d) => d.json.type === 'table.reset')).toHaveLength(1);
   });
 
-  it('exposes deliveries, failures and lag per webhook in /metrics', async () => {
+  it('exposes deliveries, failures and lag per webhook in /metrics, and logs failed attempts without secret or body', async () => {
     await table('orders');
-    const { id } = await webhook();
-    await put('orders', 'O1');
+    const { id, secret } = await webhook();
+    let failed = false;
+    receiver.reply = () => {
+      if (failed) return { status: 200 };
+      failed = true;
+      return { status: 500 };
+    };
+    await put('orders', 'O1', { marker: 'body-must-not-be-logged' });
     await receiver.waitForSeqs('orders', 1);
-    await receiver.waitFor(async () => (await get(id)).cursors[0].deliveredSeq === 1, 'the cursor');
+    await receiver.waitFor(async () => (await get(id)).cursors[0].deliveredSeq === 1 && receiver.deliveries.length === 2, 'the cursor');
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toContain(`tablecast_webhook_deliveries_total{webhook="${id}",result="failure"} 1`);
     expect(metrics).toContain(`tablecast_webhook_deliveries_total{webhook="${id}",result="success"} 1`);
     expect(metrics).toContain(`tablecast_webhook_lag_changes{webhook="${id}"} 0`);
+    const line = t
+      .logs()
+      .split('\n')
+      .find((l) => l.includes(`webhook ${id} table orders seq 1-1 attempt 1 failed: 500`));
+    expect(line).toBeDefined();
+    expect(t.logs()).not.toContain(secret);
+    expect(t.logs()).not.toContain(secret.slice(6));
+    expect(t.logs()).not.toContain('body-must-not-be-logged');
   });
 });
 

@@ -48,10 +48,11 @@ export class WebhookDelivery implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly changes: ChangesService,
     private readonly events: TableChangedEvents,
     private readonly box: SecretBox,
-    @Optional() metrics: MetricsService | null,
     @Inject(WEBHOOK_WORKER) private readonly worker: boolean,
     @Inject(webhooksConfig.KEY) private readonly config: ConfigType<typeof webhooksConfig>,
     @Inject(outboundConfig.KEY) outbound: ConfigType<typeof outboundConfig>,
+    // Absent in the CLI (no OpsModule): the counters then go to a registry nobody scrapes.
+    @Optional() metrics?: MetricsService,
   ) {
     this.http = new OutboundHttp(outbound.allowPrivateNetwork);
     const registry = metrics?.registry ?? new Registry();
