@@ -225,6 +225,50 @@ describe('outbound webhooks', () => {
     }
   });
 
+  it('sends a table deleted and created again from the new table’s first change', async () => {
+    await table('orders');
+    await webhook();
+    await put('orders', 'O1');
+    await put('orders', 'O2');
+    await receiver.waitForSeqs('orders', 2);
+    expect((await s.http.delete(`${s.solutionPath}/tables/orders`)).status).toBe(204);
+    await table('orders');
+    await put('orders', 'N1');
+    await put('orders', 'N2');
+    const log = (await s.http.get(`${s.solutionPath}/tables/orders/changes?since=0`)).body.items as { seq: number; id: string }[];
+    const first = log[0].seq;
+    await receiver.waitFor(
+      () => receiver.changesOf('orders').some((d) => d.json.data.changes!.some((c) => c.id === 'N2')),
+      'the new table’s changes',
+    );
+    const fresh = receiver
+      .changesOf('orders')
+      .flatMap((d) => d.json.data.changes!)
+      .filter((c) => c.id.startsWith('N'));
+    expect(fresh.map((c) => [c.seq, c.id])).toEqual([
+      [first, 'N1'],
+      [first + 1, 'N2'],
+    ]);
+  });
+
+  it('keeps at most 1 KiB of a failed answer in the attempts log', async () => {
+    await table('orders');
+    const { id } = await webhook();
+    let failed = false;
+    receiver.reply = () => {
+      if (failed) return { status: 200 };
+      failed = true;
+      return { status: 500, body: 'x'.repeat(64 * 1024) };
+    };
+    await put('orders', 'O1');
+    await receiver.waitFor(async () => (await get(id)).cursors[0].deliveredSeq === 1, 'delivered after the retry');
+    const attempts = (await s.http.get(`${hooks()}/${id}/attempts`)).body.items;
+    expect(attempts.map((a: { status: number }) => a.status)).toEqual([200, 500]);
+    expect(attempts[1].error).toMatch(/^HTTP 500: x+$/);
+    expect(attempts[1].error.length).toBeLessThanOrEqual(1024 + 'HTTP 500: '.length);
+    expect(attempts[1].error.length).toBeGreaterThan(1000);
+  });
+
   it('retries a 500 with the same webhook-id while later changes of that table wait and another table flows on', async () => {
     await table('orders');
     await table('notes');

@@ -26,6 +26,8 @@ export interface Delivery {
 export interface Reply {
   status: number;
   headers?: Record<string, string>;
+  /** The answer's body (default: a short text). */
+  body?: string;
   /** Hold the answer until this resolves (a slow or hung receiver). */
   after?: Promise<unknown>;
 }
@@ -78,7 +80,7 @@ export class Receiver {
     try {
       const reply = await this.reply(delivery);
       if (reply.after) await reply.after;
-      res.writeHead(reply.status, reply.headers ?? {}).end(reply.status >= 300 ? 'receiver says no' : 'ok');
+      res.writeHead(reply.status, reply.headers ?? {}).end(reply.body ?? (reply.status >= 300 ? 'receiver says no' : 'ok'));
     } finally {
       this.open.set(table, (this.open.get(table) ?? 1) - 1);
     }
