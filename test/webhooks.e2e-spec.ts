@@ -225,6 +225,19 @@ describe('outbound webhooks', () => {
     }
   });
 
+  it('PATCH tables starts a newly covered table at its head and stops a dropped one', async () => {
+    await table('a');
+    await table('b');
+    const { id } = await webhook({ tables: ['a'] });
+    await put('b', 'B1'); // not covered yet: never sent
+    const patched = await s.http.patch(`${hooks()}/${id}`, { tables: ['b'] });
+    expect(patched.body.cursors).toEqual([{ table: 'b', deliveredSeq: 1, head: 1, failingSince: null, nextAttemptAt: null }]);
+    await put('a', 'A1');
+    await put('b', 'B2');
+    await receiver.waitForSeqs('b', 2, 2);
+    expect(receiver.deliveries.map((d) => [d.json.data.table, d.json.data.changes!.map((c) => c.seq)])).toEqual([['b', [2]]]);
+  });
+
   it('sends a table deleted and created again from the new table’s first change', async () => {
     await table('orders');
     await webhook();
