@@ -373,6 +373,30 @@ describe('outbound webhooks', () => {
     expect(cursor).toMatchObject({ head: 2, failingSince: null, nextAttemptAt: null });
   });
 
+  it('counts no answer within 15 s as a failure and retries the same batch', async () => {
+    await table('orders');
+    const { id } = await webhook();
+    let release!: () => void;
+    const held = new Promise<void>((done) => (release = done));
+    receiver.reply = () => (receiver.deliveries.length === 1 ? { status: 200, after: held } : { status: 200 });
+    try {
+      await put('orders', 'O1');
+      await receiver.waitFor(() => receiver.deliveries.length >= 2, 'the retry after the timeout', 40_000);
+      const [first, second] = receiver.deliveries;
+      expect(second.id).toBe(first.id);
+      const attempts = await receiver.waitFor(async () => {
+        const items = (await s.http.get(`${hooks()}/${id}/attempts`)).body.items;
+        return items.length === 2 && items;
+      }, 'both attempts recorded');
+      expect(attempts[1]).toMatchObject({ status: null, error: 'no answer within 15000 ms', attempt: 1 });
+      expect(attempts[1].durationMs).toBeGreaterThanOrEqual(14_900);
+      expect(attempts[1].durationMs).toBeLessThan(17_000);
+      expect(attempts[0]).toMatchObject({ status: 200, attempt: 2 });
+    } finally {
+      release();
+    }
+  }, 60_000);
+
   it('never follows a 3xx', async () => {
     await table('orders');
     const { id } = await webhook();
