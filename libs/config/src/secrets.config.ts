@@ -1,8 +1,8 @@
 import { registerAs } from '@nestjs/config';
 import { IsOptional, IsString } from 'class-validator';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ConfigError } from './config.errors';
 import { Env, validateEnv } from './env';
 
@@ -41,16 +41,21 @@ export function parseSecretsConfig(env: Env): SecretsConfig {
 
 /**
  * The key that encrypts stored secrets: SECRETS_KEY, or (development) the key file, generated once
- * with mode 600. Several processes starting at once agree: only one creation wins (`wx`), the
- * others read what it wrote.
+ * with mode 600. Several processes starting at once agree: only one creation wins (an atomic
+ * link), the others read what it wrote.
  */
 export function resolveSecretsKey(config: SecretsConfig): Buffer {
   if (config.key) return config.key;
+  mkdirSync(dirname(config.keyFile), { recursive: true });
+  // Written whole to a file of its own, then linked into place: a reader never sees a half-written key.
+  const draft = `${config.keyFile}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(draft, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
   try {
-    mkdirSync(join(config.keyFile, '..'), { recursive: true });
-    writeFileSync(config.keyFile, `${randomBytes(32).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
+    linkSync(draft, config.keyFile);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(draft);
   }
   return decodeSecretsKey(readFileSync(config.keyFile, 'utf8').trim(), config.keyFile);
 }
