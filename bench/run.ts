@@ -10,6 +10,7 @@ import { Client } from 'pg';
 import { BulkCase, BulkResult, runBulkNotification, TimingSummary } from './scenarios/bulk-notification';
 import { runSdkResume, SdkResumeResult } from './scenarios/sdk-resume';
 import { runSmallNotifications, SmallNotificationsResult } from './scenarios/small-notifications';
+import { runWebhooks, WebhooksResult } from './scenarios/webhooks';
 import { BenchApp, BenchDatabase, bootApp, createSession, startDatabase } from './setup';
 import { log } from './stats';
 
@@ -27,6 +28,7 @@ interface Results {
   bulkNotification: BulkResult;
   smallNotifications: SmallNotificationsResult;
   sdkResume?: SdkResumeResult & { machine?: string };
+  webhooks?: WebhooksResult;
 }
 
 const RESULTS_DIR = join(__dirname, 'results');
@@ -65,7 +67,7 @@ function bulkRow(label: string, result: BulkCase): string {
 }
 
 function markdown(results: Results): string {
-  const { machine, bulkNotification: bulk, smallNotifications: small } = results;
+  const { machine, bulkNotification: bulk, smallNotifications: small, webhooks: hooks } = results;
   const t = small.tablecast;
   const b = small.baseline;
   return [
@@ -78,6 +80,7 @@ function markdown(results: Results): string {
     bulkRow(`${number(bulk.rows)}-row notification, fresh table`, bulk.fresh),
     bulkRow(`${number(bulk.rows)}-row notification, every row updated`, bulk.update),
     `| 1-row notifications, ${small.connections} connections, ${Math.round(t.durationSeconds)} s | ${number(t.perSecond)} req/s, p50 ${t.p50Ms} ms, p99 ${t.p99Ms} ms, ${t.non2xx} non-2xx, ${t.errors} errors (Node: ${t.nodeCpuCores} CPU) | ${number(b.perSecond)} tx/s, p50 ${b.p50Ms} ms, p99 ${b.p99Ms} ms (Node: ${b.nodeCpuCores} CPU) | ${Math.round(small.ratio * 100)}% of the baseline's throughput |`,
+    ...webhookRows(hooks),
     '',
     'Baseline: the least a hand-written writer does for the same rows, on its own pg connection(s): one transaction that locks the',
     "table's `data_tables` row (`SELECT … FOR UPDATE`), upserts the records and appends one change per record in one statement",
@@ -90,13 +93,22 @@ function markdown(results: Results): string {
   ].join('\n');
 }
 
+function webhookRows(hooks: WebhooksResult | undefined): string[] {
+  if (!hooks) return [];
+  return [
+    `| webhooks, live: ${number(hooks.changes)} changes by 4 REST writers (${hooks.tables} tables) to a receiver process | ${number(hooks.tablecast.deliveriesPerSecond)} deliveries/s (${number(hooks.tablecast.deliveries)} deliveries, ${number(hooks.tablecast.changesPerSecond)} changes/s: the writers' rate), commit→receiver p50 ${hooks.tablecast.latencyP50Ms} ms, p99 ${hooks.tablecast.latencyP99Ms} ms | raw \`fetch\` loop, same bodies: ${number(hooks.baseline.deliveriesPerSecond)} posts/s, round trip p50 ${hooks.baseline.roundTripP50Ms} ms, p99 ${hooks.baseline.roundTripP99Ms} ms | ${Math.round(hooks.ratio * 100)}% of the raw loop's deliveries/s |`,
+    `| webhooks, backlog drain: ${number(hooks.changes)} changes written while disabled, then enabled | ${number(hooks.drain.tablecast.deliveriesPerSecond)} deliveries/s (${number(hooks.drain.tablecast.deliveries)} deliveries, ${number(hooks.drain.tablecast.changesPerSecond)} changes/s) in ${hooks.drain.tablecast.seconds} s | raw \`fetch\` loop, same bodies: ${number(hooks.drain.baseline.deliveriesPerSecond)} posts/s, round trip p50 ${hooks.drain.baseline.roundTripP50Ms} ms, p99 ${hooks.drain.baseline.roundTripP99Ms} ms | ${Math.round(hooks.drain.ratio * 100)}% of the raw loop's deliveries/s |`,
+  ];
+}
+
 function describeMachine(machine: Machine): string {
   return `${machine.nproc} CPUs (${machine.cpu}), Node ${machine.node}, ${machine.postgres} (${machine.database === 'embedded' ? 'embedded' : 'DATABASE_URL server'}), ${machine.date}`;
 }
 
 function sdkResumeSection(result: (SdkResumeResult & { machine?: string }) | undefined): string[] {
   if (!result) return [];
-  const cell = (r: SdkResumeResult['sdk']) => `median ${number(r.medianMs)} ms, p95 ${number(r.p95Ms)} ms (${number(r.changesPerSecond)} changes/s)`;
+  const cell = (r: SdkResumeResult['sdk']) =>
+    `median ${number(r.medianMs)} ms, p95 ${number(r.p95Ms)} ms (${number(r.changesPerSecond)} changes/s)`;
   return [
     ...(result.machine ? [`SDK resume measured on: ${result.machine}`, ''] : []),
     '| scenario | @tablecast/client (SDK) | baseline (raw socket.io-client) | SDK vs baseline |',
@@ -131,12 +143,24 @@ async function main(): Promise<void> {
 
   // `npm run bench -- sdk-resume` runs only that scenario and keeps the other results of the last run.
   const only = process.argv.slice(2);
-  const previous: Partial<Results> = only.length && existsSync(join(RESULTS_DIR, 'latest.json')) ? JSON.parse(readFileSync(join(RESULTS_DIR, 'latest.json'), 'utf8')) : {};
+  const previous: Partial<Results> =
+    only.length && existsSync(join(RESULTS_DIR, 'latest.json')) ? JSON.parse(readFileSync(join(RESULTS_DIR, 'latest.json'), 'utf8')) : {};
   const wanted = (name: string) => only.length === 0 || only.includes(name);
   const bulkNotification = wanted('bulk-notification') ? await runBulkNotification(session, database.url) : previous.bulkNotification!;
-  const smallNotifications = wanted('small-notifications') ? await runSmallNotifications(session, database.url) : previous.smallNotifications!;
-  const sdkResume = wanted('sdk-resume') ? { ...(await runSdkResume(app.api, app.url, session)), machine: describeMachine(machine) } : previous.sdkResume;
-  const results: Results = { machine: only.length && previous.machine ? previous.machine : machine, bulkNotification, smallNotifications, sdkResume };
+  const smallNotifications = wanted('small-notifications')
+    ? await runSmallNotifications(session, database.url)
+    : previous.smallNotifications!;
+  const sdkResume = wanted('sdk-resume')
+    ? { ...(await runSdkResume(app.api, app.url, session)), machine: describeMachine(machine) }
+    : previous.sdkResume;
+  const webhooks = wanted('webhooks') ? await runWebhooks(session) : previous.webhooks;
+  const results: Results = {
+    machine: only.length && previous.machine ? previous.machine : machine,
+    bulkNotification,
+    smallNotifications,
+    sdkResume,
+    webhooks,
+  };
 
   mkdirSync(RESULTS_DIR, { recursive: true });
   const report = markdown(results);

@@ -87,7 +87,14 @@ export interface BenchApp {
 
 /** Boots the real app in-process, like test/support/test-app.ts, with its logs discarded. */
 export async function bootApp(databaseUrl: string): Promise<BenchApp> {
-  const env: Env = { ADMIN_TOKEN: BENCH_ADMIN_TOKEN, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20' };
+  const env: Env = {
+    ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+    LOG_LEVEL: 'warn',
+    DATABASE_POOL_SIZE: '20',
+    // The webhooks scenario's receiver is on loopback.
+    ALLOW_PRIVATE_NETWORK: 'true',
+    SECRETS_KEY: randomBytes(32).toString('base64'),
+  };
   const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register({ databaseUrl, env, logDestination: discard }), new TablecastExpressAdapter(), {
     bodyParser: false,

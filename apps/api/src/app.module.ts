@@ -12,6 +12,7 @@ import { TenancyModule } from '@tablecast/tenancy';
 import { DynamicDataModule } from '@tablecast/dynamic-data';
 import { AcumaticaModule } from '@tablecast/acumatica';
 import { RealtimeModule, RealtimeObservabilityModule } from '@tablecast/realtime';
+import { WebhooksModule } from '@tablecast/webhooks';
 
 export interface AppModuleOptions {
   /** The database to use: DATABASE_URL or the embedded one, resolved by the caller. */
@@ -123,6 +124,7 @@ export class AppModule {
         AcumaticaModule,
         RealtimeModule,
         RealtimeObservabilityModule,
+        WebhooksModule,
       ],
     };
   }

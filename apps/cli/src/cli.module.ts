@@ -4,6 +4,7 @@ import { TablecastConfigModule } from '@tablecast/config';
 import { DatabaseModule } from '@tablecast/database';
 import { DynamicDataModule } from '@tablecast/dynamic-data';
 import { TenancyModule } from '@tablecast/tenancy';
+import { WebhooksModule } from '@tablecast/webhooks';
 
 /** The services operator commands need, without HTTP. */
 @Module({})
@@ -11,7 +12,7 @@ export class CliModule {
   static register(databaseUrl: string): DynamicModule {
     return {
       module: CliModule,
-      imports: [TablecastConfigModule.forRoot(), DatabaseModule.forRoot({ url: databaseUrl }), AuthModule, TenancyModule, DynamicDataModule],
+      imports: [TablecastConfigModule.forRoot(), DatabaseModule.forRoot({ url: databaseUrl }), AuthModule, TenancyModule, DynamicDataModule, WebhooksModule.withoutWorker()],
     };
   }
 }

@@ -6,6 +6,7 @@ import { BadRequestError, toFieldErrors, UuidParamPipe } from '@tablecast/common
 import { CreateOrganizationDto, CreateSolutionDto, CreateTokenDto, OrganizationsService, SolutionsService } from '@tablecast/tenancy';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
+import { runWebhookCommand } from './webhook-commands';
 
 /** What the CLI tells the operator about running servers after a revocation or rotation. */
 function takesEffect(app: INestApplicationContext, what: string): string {
@@ -69,6 +70,6 @@ export async function runServiceCommand(app: INestApplicationContext, argv: stri
     case 'admin-token rotate':
       return { token: await app.get(OperatorTokenService).rotate(), effect: takesEffect(app, 'The previous operator token') };
     default:
-      return undefined;
+      return runWebhookCommand(app, positional, flags);
   }
 }

@@ -7,12 +7,14 @@ import { formatJson, formatTable } from './output';
 // The services load with the first command that needs them (not for `--help`).
 const commands = () => import('./commands');
 const listings = () => import('./listings');
-const runServiceCommand: typeof import('./commands').runServiceCommand = async (app, argv) => (await commands()).runServiceCommand(app, argv);
+const runServiceCommand: typeof import('./commands').runServiceCommand = async (app, argv) =>
+  (await commands()).runServiceCommand(app, argv);
 const listOrganizations: typeof import('./listings').listOrganizations = async (app) => (await listings()).listOrganizations(app);
 const listSolutions: typeof import('./listings').listSolutions = async (app, org) => (await listings()).listSolutions(app, org);
 const listTokens: typeof import('./listings').listTokens = async (app, org) => (await listings()).listTokens(app, org);
 const listTables: typeof import('./listings').listTables = async (app, org, sol) => (await listings()).listTables(app, org, sol);
-const organizationsNamed: typeof import('./listings').organizationsNamed = async (app, name) => (await listings()).organizationsNamed(app, name);
+const organizationsNamed: typeof import('./listings').organizationsNamed = async (app, name) =>
+  (await listings()).organizationsNamed(app, name);
 
 /** What the commands need from the process: the services against the migrated database, and output. */
 export interface CliRuntime {
@@ -35,7 +37,9 @@ const jsonOption = () => new Option('--json', 'print JSON (for scripts) instead 
  */
 export function buildProgram(runtime: CliRuntime): Command {
   const program = new Command('npm run cli --')
-    .description('Tablecast operator commands. Uses DATABASE_URL, or the embedded PostgreSQL in DATA_DIR (a running server\'s, if there is one).')
+    .description(
+      "Tablecast operator commands. Uses DATABASE_URL, or the embedded PostgreSQL in DATA_DIR (a running server's, if there is one).",
+    )
     .exitOverride()
     .configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => process.stderr.write(text) });
 
@@ -54,14 +58,16 @@ export function buildProgram(runtime: CliRuntime): Command {
     .command('create')
     .description('create an organization (prints JSON); warns when one of that name exists')
     .argument('<NAME>', 'its name')
-    .option('--region <REGION>', 'its region (default: the serving region; another one answers with that region\'s URL)')
+    .option('--region <REGION>', "its region (default: the serving region; another one answers with that region's URL)")
     .addOption(jsonOption())
     .action(async (name: string, options: { region?: string }) =>
       runtime.withApp(async (app) => {
         const existing = await organizationsNamed(app, name);
         const created = await runServiceCommand(app, ['org', 'create', name, ...(options.region ? ['--region', options.region] : [])]);
         if (existing.length) {
-          runtime.warn(`warning: an organization named ${JSON.stringify(name)} already existed (${existing.map((o) => o.id).join(', ')}); this is another one`);
+          runtime.warn(
+            `warning: an organization named ${JSON.stringify(name)} already existed (${existing.map((o) => o.id).join(', ')}); this is another one`,
+          );
         }
         runtime.out(formatJson(created));
       }),
@@ -124,7 +130,9 @@ export function buildProgram(runtime: CliRuntime): Command {
     .argument('<ORG>', 'organization id')
     .argument('<TOKEN_ID>', 'token id (from token list)')
     .addOption(jsonOption())
-    .action(async (orgId: string, tokenId: string) => service(['token', 'revoke', uuidArgument('ORG', orgId), uuidArgument('TOKEN_ID', tokenId)]));
+    .action(async (orgId: string, tokenId: string) =>
+      service(['token', 'revoke', uuidArgument('ORG', orgId), uuidArgument('TOKEN_ID', tokenId)]),
+    );
 
   const table = program.command('table').description('tables of a solution: list');
   table
@@ -137,6 +145,67 @@ export function buildProgram(runtime: CliRuntime): Command {
       const [o, s] = [uuidArgument('ORG', orgId), uuidArgument('SOL', solId)];
       await runtime.withApp(async (app) => show(await listTables(app, o, s), options));
     });
+
+  const webhook = program.command('webhook').description('outbound webhooks of a solution: create, list, replay, enable');
+  webhook
+    .command('create')
+    .description('create a webhook (prints JSON; the signing secret is shown only this once)')
+    .argument('<ORG>', 'organization id')
+    .argument('<SOL>', 'solution id')
+    .argument('<URL>', 'where deliveries are POSTed (http or https)')
+    .option('--tables <TABLES>', 'comma-separated table names (default: every table, including later ones)')
+    .option('--description <TEXT>', 'a description')
+    .option('--disabled', 'create it disabled')
+    .addOption(jsonOption())
+    .action(async (orgId: string, solId: string, url: string, options: { tables?: string; description?: string; disabled?: boolean }) =>
+      service([
+        'webhook',
+        'create',
+        uuidArgument('ORG', orgId),
+        uuidArgument('SOL', solId),
+        url,
+        ...(options.tables !== undefined ? ['--tables', options.tables] : []),
+        ...(options.description !== undefined ? ['--description', options.description] : []),
+        ...(options.disabled ? ['--disabled'] : []),
+      ]),
+    );
+  webhook
+    .command('list')
+    .description('list the webhooks of a solution with their cursors (prints JSON)')
+    .argument('<ORG>', 'organization id')
+    .argument('<SOL>', 'solution id')
+    .addOption(jsonOption())
+    .action(async (orgId: string, solId: string) => service(['webhook', 'list', uuidArgument('ORG', orgId), uuidArgument('SOL', solId)]));
+  webhook
+    .command('replay')
+    .description("send TABLE's changes after SINCE again, before newer ones (the server sends them)")
+    .argument('<ORG>', 'organization id')
+    .argument('<SOL>', 'solution id')
+    .argument('<HOOK>', 'webhook id')
+    .argument('<TABLE>', 'table name')
+    .argument('<SINCE>', 'a seq: changes after it are sent again')
+    .addOption(jsonOption())
+    .action(async (orgId: string, solId: string, hookId: string, tableName: string, since: string) =>
+      service([
+        'webhook',
+        'replay',
+        uuidArgument('ORG', orgId),
+        uuidArgument('SOL', solId),
+        uuidArgument('HOOK', hookId),
+        tableName,
+        since,
+      ]),
+    );
+  webhook
+    .command('enable')
+    .description('re-enable a disabled webhook; it resumes from its first undelivered change')
+    .argument('<ORG>', 'organization id')
+    .argument('<SOL>', 'solution id')
+    .argument('<HOOK>', 'webhook id')
+    .addOption(jsonOption())
+    .action(async (orgId: string, solId: string, hookId: string) =>
+      service(['webhook', 'enable', uuidArgument('ORG', orgId), uuidArgument('SOL', solId), uuidArgument('HOOK', hookId)]),
+    );
 
   program
     .command('admin-token')

@@ -11,3 +11,4 @@ export * from './pagination';
 export * from './public.decorator';
 export * from './uuid-param.pipe';
 export * from './openapi/schemas';
+export * from './secret-box';

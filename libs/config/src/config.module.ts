@@ -7,7 +7,10 @@ import { dataConfig } from './data.config';
 import { databaseConfig } from './database.config';
 import { Env } from './env';
 import { httpConfig } from './http.config';
+import { outboundConfig } from './outbound.config';
 import { parseConfig } from './parse.config';
+import { secretsConfig } from './secrets.config';
+import { webhooksConfig } from './webhooks.config';
 import { loadConfig, TablecastConfig } from './load-config';
 import { realtimeConfig } from './realtime.config';
 import { redisConfig } from './redis.config';
@@ -30,6 +33,9 @@ const NAMESPACES: { [K in keyof TablecastConfig]: ConfigFactoryKeyHost<Tablecast
   region: regionConfig,
   http: httpConfig,
   parse: parseConfig,
+  secrets: secretsConfig,
+  outbound: outboundConfig,
+  webhooks: webhooksConfig,
 };
 
 /**

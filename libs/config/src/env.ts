@@ -23,7 +23,7 @@ export function validateEnv<T extends object>(schema: new () => T, env: Env, nam
 }
 
 /** Variables whose values may hold credentials: never echoed in an error. */
-const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'DATABASE_URL', 'REDIS_URL', 'SECRETS_KEY']);
 
 function toConfigError(error: ValidationError, raw: Record<string, string>): ConfigError {
   const message = oneConstraintMessage(error.constraints) ?? 'is invalid';

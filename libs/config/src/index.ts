@@ -15,3 +15,6 @@ export * from './redis.config';
 export * from './region.config';
 export * from './regions';
 export * from './validation-message';
+export * from './outbound.config';
+export * from './secrets.config';
+export * from './webhooks.config';

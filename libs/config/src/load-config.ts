@@ -10,6 +10,9 @@ import { Env } from './env';
 import { HttpConfig, parseHttpConfig } from './http.config';
 import { parseRedisConfig, RedisConfig } from './redis.config';
 import { parseRegionConfig, RegionConfig } from './region.config';
+import { OutboundConfig, parseOutboundConfig } from './outbound.config';
+import { parseSecretsConfig, SecretsConfig } from './secrets.config';
+import { parseWebhooksConfig, WebhooksConfig } from './webhooks.config';
 
 export interface TablecastConfig {
   app: AppConfig;
@@ -22,6 +25,9 @@ export interface TablecastConfig {
   realtime: RealtimeConfig;
   http: HttpConfig;
   parse: ParseConfig;
+  secrets: SecretsConfig;
+  outbound: OutboundConfig;
+  webhooks: WebhooksConfig;
 }
 
 /** Reads and validates every namespace at once; throws a ConfigError naming the first bad variable. */
@@ -38,6 +44,9 @@ export function loadConfig(env: Env = process.env): TablecastConfig {
     realtime: parseRealtimeConfig(env),
     http: parseHttpConfig(env),
     parse: parseParseConfig(env),
+    secrets: parseSecretsConfig(env),
+    outbound: parseOutboundConfig(env),
+    webhooks: parseWebhooksConfig(env),
   };
 }
 
