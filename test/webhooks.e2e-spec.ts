@@ -238,7 +238,7 @@ describe('outbound webhooks', () => {
     expect(receiver.deliveries.map((d) => [d.json.data.table, d.json.data.changes!.map((c) => c.seq)])).toEqual([['b', [2]]]);
   });
 
-  it('sends a table deleted and created again from the new table’s first change', async () => {
+  it('tells the receiver to reload a table deleted and created again (one table.reset), then sends its changes in order', async () => {
     await table('orders');
     await webhook();
     await put('orders', 'O1');
@@ -247,21 +247,23 @@ describe('outbound webhooks', () => {
     expect((await s.http.delete(`${s.solutionPath}/tables/orders`)).status).toBe(204);
     await table('orders');
     await put('orders', 'N1');
+    // The new table continues the old numbering (N1 is seq 3), and its log starts there: a reader at the old head (2)
+    // holds the deleted table's records, so it is told to reload, as socket subscribers are.
+    await receiver.waitFor(() => receiver.deliveries.some((d) => d.json.type === 'table.reset'), 'the reset of the re-created table');
+    const reset = receiver.deliveries.find((d) => d.json.type === 'table.reset')!;
+    expect(reset.json.data.table).toBe('orders');
+    expect(reset.json.data.head).toBeGreaterThanOrEqual(3);
     await put('orders', 'N2');
-    const log = (await s.http.get(`${s.solutionPath}/tables/orders/changes?since=0`)).body.items as { seq: number; id: string }[];
-    const first = log[0].seq;
-    await receiver.waitFor(
-      () => receiver.changesOf('orders').some((d) => d.json.data.changes!.some((c) => c.id === 'N2')),
-      'the new table’s changes',
-    );
-    const fresh = receiver
+    await put('orders', 'N3');
+    await receiver.waitFor(() => receiver.changesOf('orders').some((d) => d.json.data.changes!.some((c) => c.id === 'N3')), 'the new table’s changes');
+    const after = receiver
       .changesOf('orders')
       .flatMap((d) => d.json.data.changes!)
-      .filter((c) => c.id.startsWith('N'));
-    expect(fresh.map((c) => [c.seq, c.id])).toEqual([
-      [first, 'N1'],
-      [first + 1, 'N2'],
-    ]);
+      .filter((c) => c.seq > reset.json.data.head!);
+    const from = reset.json.data.head! + 1;
+    expect(after.map((c) => c.seq)).toEqual(Array.from({ length: 5 - reset.json.data.head! }, (_, i) => from + i));
+    expect(after.at(-1)).toMatchObject({ seq: 5, id: 'N3' });
+    expect(receiver.deliveries.filter((d) => d.json.type === 'table.reset')).toHaveLength(1);
   });
 
   it('keeps at most 1 KiB of a failed answer in the attempts log', async () => {

@@ -61,12 +61,21 @@ describe('loadConfig', () => {
   });
 
   it('accepts a 32-character ADMIN_TOKEN in production and a short one in development (which only warns at start)', () => {
-    expect(loadConfig({ NODE_ENV: 'production', ADMIN_TOKEN: 'x'.repeat(32), DATABASE_URL: 'postgres://db/x' }).app.adminToken).toHaveLength(32);
+    expect(
+      loadConfig({
+        NODE_ENV: 'production',
+        ADMIN_TOKEN: 'x'.repeat(32),
+        DATABASE_URL: 'postgres://db/x',
+        SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
+      }).app.adminToken,
+    ).toHaveLength(32);
     expect(loadConfig({ ADMIN_TOKEN: 'short' }).app.adminToken).toBe('short');
   });
 
   it('shows the offending value but never an ADMIN_TOKEN', () => {
-    expect(expectConfigError({ NODE_ENV: 'production', ADMIN_TOKEN: 'hunter2-short', DATABASE_URL: 'postgres://db/x' }, 'ADMIN_TOKEN').message).not.toContain('hunter2');
+    expect(
+      expectConfigError({ NODE_ENV: 'production', ADMIN_TOKEN: 'hunter2-short', DATABASE_URL: 'postgres://db/x' }, 'ADMIN_TOKEN').message,
+    ).not.toContain('hunter2');
     expect(expectConfigError({ PORT: 'abc' }, 'PORT').message).toContain('"abc"');
     expect(expectConfigError({ DATABASE_URL: 'pw:hunter2@nohost' }, 'DATABASE_URL').message).not.toContain('hunter2');
   });
@@ -79,10 +88,11 @@ describe('auth configuration', () => {
     expect(loadConfig({ TRUST_PROXY: 'false' }).auth.trustProxy).toBe(false);
   });
 
-  it.each([[{ TOKEN_CACHE_MS: '6000' }, 'TOKEN_CACHE_MS'], [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'], [{ AUTH_FAILURE_LIMIT: '0' }, 'AUTH_FAILURE_LIMIT']])(
-    'rejects %j naming %s',
-    (env, variable) => {
-      expect(() => loadConfig(env)).toThrow(variable);
-    },
-  );
+  it.each([
+    [{ TOKEN_CACHE_MS: '6000' }, 'TOKEN_CACHE_MS'],
+    [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
+    [{ AUTH_FAILURE_LIMIT: '0' }, 'AUTH_FAILURE_LIMIT'],
+  ])('rejects %j naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(variable);
+  });
 });

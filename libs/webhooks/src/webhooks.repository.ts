@@ -255,7 +255,8 @@ export class WebhooksRepository {
   /**
    * Cursors for tables created after the webhook (no cursor yet, at least one change): from the
    * table's first change in the log. A table re-created under an old name continues its
-   * predecessor's numbering, so "first" is the log's lowest seq, not 1. `tableIds` limits the
+   * predecessor's numbering (head starts at the old head, the log floor one above it), so "first"
+   * is the log's lowest seq, not 1, and its cursor starts below the floor: one table.reset first. `tableIds` limits the
    * search (a ring), null means every table (the sweep).
    */
   async addCursorsForNewTables(tableIds: string[] | null): Promise<number> {
@@ -265,7 +266,7 @@ export class WebhooksRepository {
          SELECT w.id, t.id, COALESCE((SELECT min(ch.seq) - 1 FROM changes ch WHERE ch.table_id = t.id), t.log_floor)
            FROM data_tables t JOIN webhooks w ON w.solution_id = t.solution_id
           WHERE ($1::bigint[] IS NULL OR t.id = ANY($1::bigint[]))
-            AND (w.tables IS NULL OR t.name = ANY(w.tables)) AND t.head > t.log_floor
+            AND (w.tables IS NULL OR t.name = ANY(w.tables)) AND t.head > 0 AND t.head >= t.log_floor
             AND NOT EXISTS (SELECT 1 FROM webhook_cursors c WHERE c.webhook_id = w.id AND c.table_id = t.id)
          ON CONFLICT ON CONSTRAINT pk_webhook_cursors DO NOTHING
          RETURNING 1)
