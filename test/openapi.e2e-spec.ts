@@ -63,7 +63,7 @@ describe('the OpenAPI document (/docs-json)', () => {
   }
 
   beforeAll(async () => {
-    t = await bootTestApp();
+    t = await bootTestApp({ env: { ALLOW_PRIVATE_NETWORK: 'true' } }); // the webhook routes point at 127.0.0.1
     raw = (await (await fetch(`${t.url}/docs-json`)).json()) as Json;
     resolved = (await SwaggerParser.dereference(structuredClone(raw) as never)) as Json;
   });
@@ -232,11 +232,29 @@ describe('the OpenAPI document (/docs-json)', () => {
     conforms('post', cdc, await s.http.post(`${base}/acumatica/cdc`, '{"Inserted": 1}')); // 400, and a failed one in the audit
     conforms('get', deliveries, await s.http.get(`${base}/acumatica/deliveries`));
 
+    const hooks = `${sol}/webhooks`;
+    const hook = `${hooks}/{webhookId}`;
+    const createdHook = await s.http.post(`${base}/webhooks`, { url: 'http://127.0.0.1:9/hook', tables: ['Customers'] });
+    conforms('post', hooks, createdHook);
+    conforms('post', hooks, await s.http.post(`${base}/webhooks`, { url: 'ftp://example.com/' })); // 400
+    conforms('get', hooks, await s.http.get(`${base}/webhooks`));
+    const hookPath = `${base}/webhooks/${createdHook.body.id}`;
+    conforms('get', hook, await s.http.get(hookPath));
+    conforms('patch', hook, await s.http.patch(hookPath, { enabled: false }));
+    conforms('post', `${hook}/rotate-secret`, await s.http.post(`${hookPath}/rotate-secret`, {}));
+    conforms('post', `${hook}/replay`, await s.http.post(`${hookPath}/replay`, { table: 'Customers', since: 0 }));
+    conforms('get', `${hook}/attempts`, await s.http.get(`${hookPath}/attempts`));
+    conforms('delete', hook, await s.http.delete(hookPath));
+
     conforms('delete', table, await s.http.delete(`${base}/tables/Customers`));
     conforms('delete', `${tokens}/{tokenId}`, await s.http.delete(`/tool/organizations/${s.org.id}/tokens/${token.body.id}`));
     conforms('delete', sol, await s.http.delete(`/tool/organizations/${s.org.id}/solutions/${created.body.id}`));
     conforms('delete', org, await operator.delete(`/tool/organizations/${s.org.id}`));
     // Every documented route was called and answered as documented.
-    expect([...exercised].sort()).toEqual(operations().map(([p, m]) => `${m} ${p}`).sort());
+    expect([...exercised].sort()).toEqual(
+      operations()
+        .map(([p, m]) => `${m} ${p}`)
+        .sort(),
+    );
   });
 });

@@ -1,8 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '@tablecast/auth';
 import { ListQueryDto, Page, UuidParamPipe } from '@tablecast/common';
 import { CreateWebhookDto, PatchWebhookDto, ReplayWebhookDto } from './dto/webhook.dto';
+import {
+  AttemptPage,
+  CreatedWebhookResponse,
+  ReplayAcceptedResponse,
+  WebhookPage,
+  WebhookResponse,
+  WebhookSecretResponse,
+} from './dto/webhook.response';
 import { AttemptView, WebhookView } from './views';
 import { CreatedWebhook, WebhooksService } from './webhooks.service';
 
@@ -13,6 +21,7 @@ export class WebhooksController {
 
   @Post()
   @RequireScopes('Create a webhook (the secret is shown only in this answer)', 'org:admin')
+  @ApiCreatedResponse({ type: CreatedWebhookResponse })
   create(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -23,6 +32,7 @@ export class WebhooksController {
 
   @Get()
   @RequireScopes('List webhooks (never their secrets)', 'org:admin')
+  @ApiOkResponse({ type: WebhookPage })
   list(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -33,6 +43,7 @@ export class WebhooksController {
 
   @Get(':webhookId')
   @RequireScopes('Get a webhook with its cursors per table', 'org:admin')
+  @ApiOkResponse({ type: WebhookResponse })
   get(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -43,6 +54,7 @@ export class WebhooksController {
 
   @Patch(':webhookId')
   @RequireScopes('Change a webhook; {"enabled": true} resumes from the first undelivered change', 'org:admin')
+  @ApiOkResponse({ type: WebhookResponse })
   update(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -55,6 +67,7 @@ export class WebhooksController {
   @Delete(':webhookId')
   @HttpCode(204)
   @RequireScopes('Delete a webhook', 'org:admin')
+  @ApiNoContentResponse({ description: 'Deleted' })
   delete(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -66,6 +79,7 @@ export class WebhooksController {
   @Post(':webhookId/rotate-secret')
   @HttpCode(200)
   @RequireScopes('Replace the secret (the old one also signs for 24 hours)', 'org:admin')
+  @ApiOkResponse({ type: WebhookSecretResponse })
   rotateSecret(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -77,6 +91,7 @@ export class WebhooksController {
   @Post(':webhookId/replay')
   @HttpCode(202)
   @RequireScopes('Send a table’s changes after `since` again, before newer ones', 'org:admin')
+  @ApiAcceptedResponse({ type: ReplayAcceptedResponse })
   async replay(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -89,6 +104,7 @@ export class WebhooksController {
 
   @Get(':webhookId/attempts')
   @RequireScopes('Delivery attempts, newest first', 'org:admin')
+  @ApiOkResponse({ type: AttemptPage })
   attempts(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
