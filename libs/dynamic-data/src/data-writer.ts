@@ -45,7 +45,7 @@ export interface ChangeSetWrite {
 
 export interface WriteOptions<R> {
   /**
-   * Runs inside the transaction once the tables are locked and before anything is written: false
+   * Runs first inside the transaction, before the tables are locked and anything is written: false
    * means "already applied" (e.g. Acumatica's dedupe mark exists), and the write changes nothing.
    */
   dedupe?: (manager: EntityManager) => Promise<boolean>;
@@ -97,8 +97,11 @@ export class DataWriter {
   async write<R = undefined>(scope: WriteScope, writes: ChangeSetWrite[], options: WriteOptions<R> = {}): Promise<WriteResult<R>> {
     const names = [...new Set(writes.map((w) => w.table))].sort();
     const result = await this.transactions.run(async (manager): Promise<WriteResult<R>> => {
+      // The dedupe mark goes first, before the table locks: its round trip is then not spent while
+      // other writers of the same table wait (it locks only the solution row, as the lock statement does).
+      const fresh = options.dedupe ? await options.dedupe(manager) : true;
       const locked = await this.lock(manager, scope, names);
-      if (options.dedupe && !(await options.dedupe(manager))) {
+      if (!fresh) {
         return { duplicate: true, heads: Object.fromEntries(names.map((name) => [name, Number(locked.get(name)?.head ?? 0)])) };
       }
       const created = await this.createMissing(manager, scope, writes, locked);
