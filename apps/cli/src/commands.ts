@@ -2,27 +2,15 @@ import { INestApplicationContext } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { authConfig } from '@tablecast/config';
 import { AccessTokensService, OperatorTokenService } from '@tablecast/auth';
-import { BadRequestError, toFieldErrors, UuidParamPipe } from '@tablecast/common';
+import { UuidParamPipe } from '@tablecast/common';
 import { CreateOrganizationDto, CreateSolutionDto, CreateTokenDto, OrganizationsService, SolutionsService } from '@tablecast/tenancy';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import { runWebhookCommand } from './webhook-commands';
+import { validated } from './validated';
 
 /** What the CLI tells the operator about running servers after a revocation or rotation. */
 function takesEffect(app: INestApplicationContext, what: string): string {
   const cacheMs = app.get<ConfigType<typeof authConfig>>(authConfig.KEY).tokenCacheMs;
   return `${what} is refused by every running server now: they were told at once (PostgreSQL NOTIFY), and one that missed the message refuses it within TOKEN_CACHE_MS (${cacheMs} ms); its open sockets are closed.`;
-}
-
-/** Same validation as the HTTP API: the DTO's rules, every failing field listed. */
-async function validated<T extends object>(dto: new () => T, input: Record<string, unknown>): Promise<T> {
-  const instance = plainToInstance(dto, input);
-  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) {
-    const fieldErrors = toFieldErrors(errors);
-    throw new BadRequestError(`Invalid arguments: ${fieldErrors.map((e) => e.message).join('; ')}`, fieldErrors);
-  }
-  return instance;
 }
 
 export function parseFlags(args: string[]): { positional: string[]; flags: Record<string, string> } {

@@ -1,19 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { BadRequestError, toFieldErrors, UuidParamPipe } from '@tablecast/common';
+import { UuidParamPipe } from '@tablecast/common';
 import { CreateWebhookDto, PatchWebhookDto, ReplayWebhookDto, WebhooksService } from '@tablecast/webhooks';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
-
-/** Same validation as the HTTP API: the DTO's rules, every failing field listed. */
-async function validated<T extends object>(dto: new () => T, input: Record<string, unknown>): Promise<T> {
-  const instance = plainToInstance(dto, input);
-  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) {
-    const fieldErrors = toFieldErrors(errors);
-    throw new BadRequestError(`Invalid arguments: ${fieldErrors.map((e) => e.message).join('; ')}`, fieldErrors);
-  }
-  return instance;
-}
+import { validated } from './validated';
 
 /** `webhook …` commands; undefined for anything else. */
 export async function runWebhookCommand(
