@@ -2,3 +2,8 @@ export * from './acumatica.module';
 export * from './cdc.service';
 export * from './change-mapping';
 export * from './push-notification';
+export * from './pull/acumatica-client';
+export * from './pull/connections.service';
+export * from './pull/reloads.service';
+export * from './pull/views';
+export * from './pull/dto/pull.dto';
