@@ -153,7 +153,7 @@ export class PullRepository {
   }
 
   async deleteSource(tableId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query('DELETE FROM acumatica_sources WHERE table_id = $1 RETURNING 1', [tableId]);
+    const rows: unknown[] = await this.dataSource.query('WITH gone AS (DELETE FROM acumatica_sources WHERE table_id = $1 RETURNING 1) SELECT 1 FROM gone', [tableId]);
     return rows.length > 0;
   }
 
@@ -199,9 +199,10 @@ export class PullRepository {
          UPDATE acumatica_reloads SET status = 'running', started_at = now(), pages = 0, rows_read = 0, attempts = attempts + 1
           WHERE id = $1 AND status IN ('queued', 'running') AND attempts < $2
           RETURNING *)
-       SELECT ${RELOAD}, t.organization_id, t.solution_id, t.name AS table_name, t.key_fields,
+       SELECT ${RELOAD}, sol.organization_id, t.solution_id, t.name AS table_name, t.key_fields,
               so.connection_id, so.generic_inquiry, so.field_map
-         FROM claimed r JOIN data_tables t ON t.id = r.table_id LEFT JOIN acumatica_sources so ON so.table_id = r.table_id`,
+         FROM claimed r JOIN data_tables t ON t.id = r.table_id JOIN solutions sol ON sol.id = t.solution_id
+         LEFT JOIN acumatica_sources so ON so.table_id = r.table_id`,
       [id, maxAttempts],
     );
     return rows[0];
@@ -219,7 +220,7 @@ export class PullRepository {
   /** Page progress; false when the reload is no longer running (cancelled). */
   async progress(id: string, pages: number, rowsRead: number): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `UPDATE acumatica_reloads SET pages = $2, rows_read = $3 WHERE id = $1 AND status = 'running' RETURNING 1`,
+      `WITH done AS (UPDATE acumatica_reloads SET pages = $2, rows_read = $3 WHERE id = $1 AND status = 'running' RETURNING 1) SELECT 1 FROM done`,
       [id, pages, rowsRead],
     );
     return rows.length > 0;
@@ -240,7 +241,8 @@ export class PullRepository {
 
   async cancel(id: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `UPDATE acumatica_reloads SET status = 'cancelled', finished_at = now() WHERE id = $1 AND status IN ('queued', 'running') RETURNING 1`,
+      `WITH done AS (UPDATE acumatica_reloads SET status = 'cancelled', finished_at = now() WHERE id = $1 AND status IN ('queued', 'running') RETURNING 1)
+       SELECT 1 FROM done`,
       [id],
     );
     return rows.length > 0;
@@ -249,8 +251,9 @@ export class PullRepository {
   /** Sources due for their scheduled compare: their next run moves on by their interval (one node wins each). */
   claimDue(): Promise<{ table_id: string }[]> {
     return this.dataSource.query(
-      `UPDATE acumatica_sources SET next_run_at = now() + make_interval(mins => every_minutes)
-        WHERE next_run_at <= now() RETURNING table_id::text`,
+      `WITH due AS (UPDATE acumatica_sources SET next_run_at = now() + make_interval(mins => every_minutes)
+                     WHERE next_run_at <= now() RETURNING table_id)
+       SELECT table_id::text FROM due`,
     );
   }
 

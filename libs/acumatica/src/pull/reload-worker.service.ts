@@ -51,7 +51,9 @@ export class ReloadWorker implements OnApplicationBootstrap, OnModuleDestroy {
     await boss.start();
     await boss.createQueue(QUEUE, { name: QUEUE, policy: 'standard', retryLimit: 0 });
     for (let i = 0; i < CONCURRENCY; i++) {
-      await boss.work<{ reloadId: string }>(QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => this.handle(job.data.reloadId));
+      await boss.work<{ reloadId: string }>(QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+        await this.handle(job.data.reloadId).catch((error: unknown) => this.logger.error(`reload ${job.data.reloadId}: ${String(error)}`));
+      });
     }
     this.boss = boss;
     this.sweepTimer = setInterval(() => void this.sweep(), this.config.sweepMs);
