@@ -55,7 +55,12 @@ describe('Acumatica pull: connections, full load, reload and compare', () => {
   }
 
   async function source(table: string, connectionId: string, body: Record<string, unknown> = {}): Promise<void> {
-    const res = await s.http.put(`${tablePath(table)}/source`, { connectionId, genericInquiry: 'TC-Customers', keyFields: ['CustomerID'], ...body });
+    const res = await s.http.put(`${tablePath(table)}/source`, {
+      connectionId,
+      genericInquiry: 'TC-Customers',
+      keyFields: ['CustomerID'],
+      ...body,
+    });
     expect(res.status).toBe(200);
   }
 
@@ -85,7 +90,7 @@ describe('Acumatica pull: connections, full load, reload and compare', () => {
 
   async function allChanges(table: string): Promise<{ seq: number; op: string; id: string }[]> {
     const out: { seq: number; op: string; id: string }[] = [];
-    for (let since = 0; ; ) {
+    for (let since = 0; ;) {
       const res = await s.http.get(`${tablePath(table)}/changes?since=${since}&limit=1000`);
       expect(res.status).toBe(200);
       out.push(...res.body.items);
@@ -99,7 +104,16 @@ describe('Acumatica pull: connections, full load, reload and compare', () => {
   it('creates, lists, patches, tests and deletes connections, never returning a secret', async () => {
     const created = await s.http.post(connections(), { name: 'ERP', instanceUrl: fake.url, tenant: fake.tenant, ...fake.credentials });
     expect(created.status).toBe(201);
-    expect(Object.keys(created.body).sort()).toEqual(['clientId', 'createdAt', 'id', 'instanceUrl', 'name', 'tenant', 'updatedAt', 'username']);
+    expect(Object.keys(created.body).sort()).toEqual([
+      'clientId',
+      'createdAt',
+      'id',
+      'instanceUrl',
+      'name',
+      'tenant',
+      'updatedAt',
+      'username',
+    ]);
     const id = created.body.id;
     expect((await s.http.get(connections())).body).toMatchObject({ items: [{ id, name: 'ERP' }], nextCursor: null });
     expect((await s.http.post(`${connections()}/${id}/test`, {})).body).toEqual({ ok: true });
@@ -128,7 +142,7 @@ describe('Acumatica pull: connections, full load, reload and compare', () => {
     expect((await s.http.delete(`${connections()}/${id}`)).status).toBe(204);
     expect((await s.http.get(`${connections()}/${id}`)).status).toBe(404);
 
-    const everything = [t.logs(), JSON.stringify(created.body), (await fetch(`${t.url}/metrics`).then((r) => r.text()))].join('\n');
+    const everything = [t.logs(), JSON.stringify(created.body), await fetch(`${t.url}/metrics`).then((r) => r.text())].join('\n');
     expect(everything).not.toContain(fake.credentials.clientSecret);
     expect(everything).not.toContain(fake.credentials.password);
     expect(everything).not.toContain('wrong-password');
@@ -147,7 +161,8 @@ describe('Acumatica pull: connections, full load, reload and compare', () => {
     expect((await s.http.get(connections())).body.items).toEqual([]);
 
     const id = await connection();
-    const put = (table: string, body: Record<string, unknown>) => s.http.put(`${tablePath(table)}/source`, { connectionId: id, genericInquiry: 'GI', ...body });
+    const put = (table: string, body: Record<string, unknown>) =>
+      s.http.put(`${tablePath(table)}/source`, { connectionId: id, genericInquiry: 'GI', ...body });
     expect((await put('t1', {})).status).toBe(400); // no key fields anywhere
     expect(JSON.stringify((await put('t1', {})).body.errors)).toContain('keyFields');
     const every = await put('t1', { keyFields: ['K'], everyMinutes: 4 });
@@ -174,7 +189,9 @@ describe('Acumatica pull: connections, full load, reload and compare', () => {
     await source('customers', id);
     const socket = await connect(t.url, { token: s.token });
     try {
-      expect(await socket.request('subscribe', { organizationId: s.org.id, solutionId: s.solution.id, table: 'customers' })).toMatchObject({ ok: true });
+      expect(await socket.request('subscribe', { organizationId: s.org.id, solutionId: s.solution.id, table: 'customers' })).toMatchObject({
+        ok: true,
+      });
       const reloadId = await reload('customers');
       const done = await ended('customers', reloadId, 120_000);
       expect(done).toMatchObject({
@@ -205,8 +222,18 @@ describe('Acumatica pull: connections, full load, reload and compare', () => {
     fake.inquiries.set('TC-Customers', rows);
     const id = await connection();
     await source('customers', id, { fieldMap: { Name: 'CustomerName' } });
-    expect((await ended('customers', await reload('customers'))).result).toEqual({ inserted: 100, updated: 0, deleted: 0, unchanged: 0, skippedNewer: 0 });
-    expect((await s.http.get(`${tablePath('customers')}/records/K00000001`)).body.data).toEqual({ CustomerID: 'K00000001', CustomerName: 'Customer 1', Amount: 0 });
+    expect((await ended('customers', await reload('customers'))).result).toEqual({
+      inserted: 100,
+      updated: 0,
+      deleted: 0,
+      unchanged: 0,
+      skippedNewer: 0,
+    });
+    expect((await s.http.get(`${tablePath('customers')}/records/K00000001`)).body.data).toEqual({
+      CustomerID: 'K00000001',
+      CustomerName: 'Customer 1',
+      Amount: 0,
+    });
 
     const next = rows.filter((_, i) => i >= 4); // 4 deleted
     next[0] = { ...next[0], Amount: 9999 }; // 2 changed
@@ -225,7 +252,9 @@ describe('Acumatica pull: connections, full load, reload and compare', () => {
     expect((await s.http.get(tablePath('customers'))).body.rowCount).toBe(99);
     expect((await s.http.get(`${tablePath('customers')}/records/K00000001?includeDeleted=true`)).body.deleted).toBe(true);
     const changes = await allChanges('customers');
-    expect(changes.slice(-4).map((c) => [c.op, c.id])).toEqual(['K00000001', 'K00000002', 'K00000003', 'K00000004'].map((k) => ['delete', k]));
+    expect(changes.slice(-4).map((c) => [c.op, c.id])).toEqual(
+      ['K00000001', 'K00000002', 'K00000003', 'K00000004'].map((k) => ['delete', k]),
+    );
     await sessionsClosed();
     expect(fake.stats.logins).toBe(3);
 
@@ -318,7 +347,9 @@ describe('Acumatica pull: connections, full load, reload and compare', () => {
     const second = await s.http.post(`${tablePath('customers')}/reloads`, { mode: 'compare' });
     expect(second.status).toBe(409);
     expect(second.body.detail).toContain(reloadId);
-    await waitFor(async () => (await s.http.get(`${tablePath('customers')}/reloads/${reloadId}`)).body.progress.pages >= 1, { what: 'a page read' });
+    await waitFor(async () => (await s.http.get(`${tablePath('customers')}/reloads/${reloadId}`)).body.progress.pages >= 1, {
+      what: 'a page read',
+    });
     const cancelled = await s.http.delete(`${tablePath('customers')}/reloads/${reloadId}`);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');

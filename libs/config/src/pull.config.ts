@@ -56,7 +56,13 @@ export interface PullConfig {
 }
 
 export function parsePullConfig(env: Env): PullConfig {
-  const v = validateEnv(PullEnv, env, ['ACUMATICA_PAGE_SIZE', 'ACUMATICA_TIMEOUT_MS', 'ACUMATICA_RETRY_ATTEMPTS', 'ACUMATICA_BACKOFF_MS', 'RELOAD_SWEEP_MS']);
+  const v = validateEnv(PullEnv, env, [
+    'ACUMATICA_PAGE_SIZE',
+    'ACUMATICA_TIMEOUT_MS',
+    'ACUMATICA_RETRY_ATTEMPTS',
+    'ACUMATICA_BACKOFF_MS',
+    'RELOAD_SWEEP_MS',
+  ]);
   return {
     pageSize: v.ACUMATICA_PAGE_SIZE,
     timeoutMs: v.ACUMATICA_TIMEOUT_MS,

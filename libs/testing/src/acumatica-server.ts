@@ -46,7 +46,16 @@ export class FakeAcumatica {
   pageDelayMs = 0;
   /** Called before a GI page is answered (tests use it to act while a reload runs). */
   onPage: ((skip: number) => void | Promise<void>) | undefined;
-  readonly stats: FakeAcumaticaStats = { logins: 0, logouts: 0, expired: 0, open: 0, maxOpen: 0, refusedLogins: 0, giRequests: 0, rowsServed: 0 };
+  readonly stats: FakeAcumaticaStats = {
+    logins: 0,
+    logouts: 0,
+    expired: 0,
+    open: 0,
+    maxOpen: 0,
+    refusedLogins: 0,
+    giRequests: 0,
+    rowsServed: 0,
+  };
   maxSessions: number;
   private readonly sessions = new Set<string>();
   private readonly hanging = new Set<ServerResponse>();
@@ -99,9 +108,13 @@ export class FakeAcumatica {
     const prefix = `/t/${encodeURIComponent(this.tenant)}/api/odata`;
     if (req.method === 'GET' && (url.pathname === prefix || url.pathname === `${prefix}/`)) {
       if (!this.authorized(req)) return json(res, 401, { message: 'You are not logged in.' });
-      return json(res, 200, { '@odata.context': `${this.url}${prefix}/$metadata`, value: [...this.inquiries.keys()].map((name) => ({ name, kind: 'EntitySet', url: `gi/${name}` })) });
+      return json(res, 200, {
+        '@odata.context': `${this.url}${prefix}/$metadata`,
+        value: [...this.inquiries.keys()].map((name) => ({ name, kind: 'EntitySet', url: `gi/${name}` })),
+      });
     }
-    if (req.method === 'GET' && url.pathname.startsWith(`${prefix}/gi/`)) return this.page(req, url, decodeURIComponent(url.pathname.slice(prefix.length + 4)), res);
+    if (req.method === 'GET' && url.pathname.startsWith(`${prefix}/gi/`))
+      return this.page(req, url, decodeURIComponent(url.pathname.slice(prefix.length + 4)), res);
     json(res, 404, { message: 'not found' });
   }
 
@@ -109,8 +122,10 @@ export class FakeAcumatica {
     const form = new URLSearchParams(body);
     const c = this.credentials;
     if (form.get('grant_type') !== 'password') return this.refuse(res, 400, 'unsupported_grant_type', 'grant_type must be password');
-    if (form.get('client_id') !== c.clientId || form.get('client_secret') !== c.clientSecret) return this.refuse(res, 400, 'invalid_client', 'unknown client');
-    if (form.get('username') !== c.username || form.get('password') !== c.password) return this.refuse(res, 400, 'invalid_grant', 'invalid_username_or_password');
+    if (form.get('client_id') !== c.clientId || form.get('client_secret') !== c.clientSecret)
+      return this.refuse(res, 400, 'invalid_client', 'unknown client');
+    if (form.get('username') !== c.username || form.get('password') !== c.password)
+      return this.refuse(res, 400, 'invalid_grant', 'invalid_username_or_password');
     if (form.get('scope') !== 'api') return this.refuse(res, 400, 'invalid_scope', 'scope must be api');
     if (this.sessions.size >= this.maxSessions) {
       this.stats.refusedLogins++;

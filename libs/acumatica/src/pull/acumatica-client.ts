@@ -65,10 +65,18 @@ export class AcumaticaHttp {
   }
 
   /** One request with retries on 429, 5xx and timeouts (backoff, Retry-After honoured). */
-  async send(step: string, url: string, init: { method: string; headers: Record<string, string>; body?: string }, signal?: AbortSignal): Promise<Answer> {
+  async send(
+    step: string,
+    url: string,
+    init: { method: string; headers: Record<string, string>; body?: string },
+    signal?: AbortSignal,
+  ): Promise<Answer> {
     const host = hostOf(new URL(url));
     if (isIP(host) && !this.options.allowPrivate && !isPublicAddress(host)) {
-      throw new AcumaticaError('acumatica_unreachable', `${step}: ${host} is not a public address (set ALLOW_PRIVATE_NETWORK=true for on-premises instances)`);
+      throw new AcumaticaError(
+        'acumatica_unreachable',
+        `${step}: ${host} is not a public address (set ALLOW_PRIVATE_NETWORK=true for on-premises instances)`,
+      );
     }
     let last = '';
     for (let attempt = 1; ; attempt++) {
@@ -79,7 +87,10 @@ export class AcumaticaHttp {
       } catch (error) {
         if (signal?.aborted) throw new AcumaticaError('cancelled', `${step}: cancelled`);
         last = describe(error, this.options.timeoutMs);
-        if (String((error as { code?: string }).code) === 'EPRIVATETARGET' || (error as { cause?: { code?: string } }).cause?.code === 'EPRIVATETARGET') {
+        if (
+          String((error as { code?: string }).code) === 'EPRIVATETARGET' ||
+          (error as { cause?: { code?: string } }).cause?.code === 'EPRIVATETARGET'
+        ) {
           throw new AcumaticaError('acumatica_unreachable', `${step}: ${last}`);
         }
       }
@@ -100,7 +111,11 @@ export class AcumaticaHttp {
     return Math.min(this.options.backoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
   }
 
-  private async once(url: string, init: { method: string; headers: Record<string, string>; body?: string }, signal?: AbortSignal): Promise<Answer> {
+  private async once(
+    url: string,
+    init: { method: string; headers: Record<string, string>; body?: string },
+    signal?: AbortSignal,
+  ): Promise<Answer> {
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const res = await request(url, {
       method: init.method as 'GET' | 'POST',
@@ -155,7 +170,10 @@ export class AcumaticaSession {
       const parsed = tryJson(answer.text) as { error?: unknown; error_description?: unknown } | undefined;
       const reason = typeof parsed?.error === 'string' ? parsed.error : `HTTP ${answer.status}`;
       const description = typeof parsed?.error_description === 'string' ? `: ${parsed.error_description.slice(0, MAX_ERROR_TEXT)}` : '';
-      throw new AcumaticaError('acumatica_auth', `${step} refused the credentials of user ${JSON.stringify(c.username)} and client ${JSON.stringify(c.clientId)} (${reason}${description})`);
+      throw new AcumaticaError(
+        'acumatica_auth',
+        `${step} refused the credentials of user ${JSON.stringify(c.username)} and client ${JSON.stringify(c.clientId)} (${reason}${description})`,
+      );
     }
     if (answer.status !== 200) throw new AcumaticaError('acumatica_http', `${step}: HTTP ${answer.status}`);
     const parsed = tryJson(answer.text) as { access_token?: unknown } | undefined;
@@ -239,7 +257,8 @@ function contentHint(text: string): string {
 
 function describe(error: unknown, timeoutMs: number): string {
   const err = error as { name?: string; message?: string; code?: string; cause?: { message?: string; code?: string } };
-  if (err.name === 'TimeoutError' || err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT') return `no answer within ${timeoutMs} ms`;
+  if (err.name === 'TimeoutError' || err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT')
+    return `no answer within ${timeoutMs} ms`;
   const cause = err.cause?.message ? ` (${err.cause.message})` : '';
   return `${err.code ? `${err.code}: ` : ''}${err.message ?? String(error)}${cause}`.slice(0, MAX_ERROR_TEXT);
 }

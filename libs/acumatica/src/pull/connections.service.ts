@@ -49,7 +49,11 @@ export class ConnectionsService {
   async list(scope: Scope, limit: number, cursor?: string): Promise<Page<ConnectionView>> {
     await this.solutions.assertExists(scope.organizationId, scope.solutionId);
     const after = cursor ? decodeCursor(cursor, ['digits', 'uuid']) : undefined;
-    const rows = await this.repository.listConnections(scope.solutionId, limit, after && { createdUs: String(after[0]), id: String(after[1]) });
+    const rows = await this.repository.listConnections(
+      scope.solutionId,
+      limit,
+      after && { createdUs: String(after[0]), id: String(after[1]) },
+    );
     return toPage(rows, limit, toConnectionView, (row) => [row.created_us, row.id]);
   }
 

@@ -110,19 +110,28 @@ export class SourcesController {
 
   @Get('reloads')
   @RequireScopes('The table’s reloads, newest first', 'data:read')
-  listReloads(@TableAddress() { organizationId, solutionId, table }: TableAddress, @Query() query: ListQueryDto): Promise<Page<ReloadView>> {
+  listReloads(
+    @TableAddress() { organizationId, solutionId, table }: TableAddress,
+    @Query() query: ListQueryDto,
+  ): Promise<Page<ReloadView>> {
     return this.reloads.list({ organizationId, solutionId }, table, query.limit, query.cursor);
   }
 
   @Get('reloads/:reloadId')
   @RequireScopes('A reload with its progress', 'data:read')
-  getReload(@TableAddress() { organizationId, solutionId, table }: TableAddress, @Param('reloadId', UuidParamPipe) reloadId: string): Promise<ReloadView> {
+  getReload(
+    @TableAddress() { organizationId, solutionId, table }: TableAddress,
+    @Param('reloadId', UuidParamPipe) reloadId: string,
+  ): Promise<ReloadView> {
     return this.reloads.get({ organizationId, solutionId }, table, reloadId);
   }
 
   @Delete('reloads/:reloadId')
   @RequireScopes('Cancel a queued or running reload (409 when it already ended)', 'data:write')
-  cancelReload(@TableAddress() { organizationId, solutionId, table }: TableAddress, @Param('reloadId', UuidParamPipe) reloadId: string): Promise<ReloadView> {
+  cancelReload(
+    @TableAddress() { organizationId, solutionId, table }: TableAddress,
+    @Param('reloadId', UuidParamPipe) reloadId: string,
+  ): Promise<ReloadView> {
     return this.reloads.cancel({ organizationId, solutionId }, table, reloadId);
   }
 }

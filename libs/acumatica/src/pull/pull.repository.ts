@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 
 export interface ConnectionRow {
@@ -116,7 +117,16 @@ export class PullRepository {
          client_id = COALESCE($5, client_id), client_secret = COALESCE($6, client_secret),
          username = COALESCE($7, username), password = COALESCE($8, password), updated_at = now()
        WHERE id = $1`,
-      [id, f.name ?? null, f.instanceUrl ?? null, f.tenant ?? null, f.clientId ?? null, f.clientSecret ?? null, f.username ?? null, f.password ?? null],
+      [
+        id,
+        f.name ?? null,
+        f.instanceUrl ?? null,
+        f.tenant ?? null,
+        f.clientId ?? null,
+        f.clientSecret ?? null,
+        f.username ?? null,
+        f.password ?? null,
+      ],
     );
   }
 
@@ -133,7 +143,13 @@ export class PullRepository {
     return rows.map((row) => row.name);
   }
 
-  async upsertSource(tableId: string, connectionId: string, genericInquiry: string, fieldMap: Record<string, string>, everyMinutes: number | null): Promise<void> {
+  async upsertSource(
+    tableId: string,
+    connectionId: string,
+    genericInquiry: string,
+    fieldMap: Record<string, string>,
+    everyMinutes: number | null,
+  ): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO acumatica_sources AS so (table_id, connection_id, generic_inquiry, field_map, every_minutes, next_run_at)
        VALUES ($1, $2, $3, $4::jsonb, $5::int, CASE WHEN $5::int IS NULL THEN NULL ELSE now() + make_interval(mins => $5::int) END)
@@ -153,7 +169,10 @@ export class PullRepository {
   }
 
   async deleteSource(tableId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query('WITH gone AS (DELETE FROM acumatica_sources WHERE table_id = $1 RETURNING 1) SELECT 1 FROM gone', [tableId]);
+    const rows: unknown[] = await this.dataSource.query(
+      'WITH gone AS (DELETE FROM acumatica_sources WHERE table_id = $1 RETURNING 1) SELECT 1 FROM gone',
+      [tableId],
+    );
     return rows.length > 0;
   }
 
@@ -231,7 +250,12 @@ export class PullRepository {
     return rows.length > 0;
   }
 
-  async finish(id: string, status: 'succeeded' | 'failed', result: Record<string, number> | null, error: { code: string; message: string } | null): Promise<void> {
+  async finish(
+    id: string,
+    status: 'succeeded' | 'failed',
+    result: Record<string, number> | null,
+    error: { code: string; message: string } | null,
+  ): Promise<void> {
     await this.dataSource.query(
       `UPDATE acumatica_reloads SET status = $2, finished_at = now(), result = $3::jsonb, error = $4::jsonb
         WHERE id = $1 AND status = 'running'`,
@@ -271,11 +295,11 @@ export class PullRepository {
     return this.dataSource.query(
       `SELECT r.id, r.modified_at >= $3 AS newer FROM records r
         WHERE r.table_id = $1 AND NOT r.deleted
-          AND NOT EXISTS (SELECT 1 FROM unnest($2::text[]) AS u(id) WHERE u.id = r.id)`,
+          AND NOT EXISTS (SELECT 1 FROM unnest($2::text[]) AS u(id) WHERE u.id = r.id)
+        ORDER BY r.id`,
       [tableId, read, since],
     );
   }
-
 
   /** Queued reloads, and running ones whose node is gone (nobody holds their run lock): to be (re)sent to the job queue. */
   async toDispatch(): Promise<string[]> {
@@ -303,7 +327,11 @@ export class PullRepository {
 
   /** The reload's run lock on a connection of its own, or undefined when another runner (any node) holds it. */
   async tryHoldRunLock(reloadId: string): Promise<(() => Promise<void>) | undefined> {
-    return this.hold(`SELECT pg_try_advisory_lock(${RUN_KEY('$1::uuid')}) AS ok`, `SELECT pg_advisory_unlock(${RUN_KEY('$1::uuid')})`, reloadId);
+    return this.hold(
+      `SELECT pg_try_advisory_lock(${RUN_KEY('$1::uuid')}) AS ok`,
+      `SELECT pg_advisory_unlock(${RUN_KEY('$1::uuid')})`,
+      reloadId,
+    );
   }
 
   /**
@@ -317,22 +345,34 @@ export class PullRepository {
   }
 
   private async hold(lock: string, unlock: string, key: string): Promise<(() => Promise<void>) | undefined> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    // A pooled connection of its own: a session-level advisory lock lives as long as that connection.
+    const client = await this.pool().connect();
     let ok = false;
     try {
-      const rows: { ok: boolean }[] = await runner.query(lock, [key]);
-      ok = rows[0].ok;
+      const result = await client.query<{ ok: boolean }>(lock, [key]);
+      ok = result.rows[0].ok;
     } finally {
-      if (!ok) await runner.release();
+      if (!ok) client.release();
     }
     if (!ok) return undefined;
     return async () => {
       try {
-        await runner.query(unlock, [key]);
-      } finally {
-        await runner.release();
+        await client.query(unlock, [key]);
+        client.release();
+      } catch (error) {
+        // A connection that failed to unlock is closed, which releases the lock too.
+        client.release(error as Error);
       }
     };
+  }
+
+  /** The job queue's access to the database (pg-boss runs its own SQL over the same pool). */
+  jobDatabase(): { executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }> } {
+    const pool = this.pool();
+    return { executeSql: (text, values) => pool.query(text, values) };
+  }
+
+  private pool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
   }
 }

@@ -56,7 +56,14 @@ export class ReloadRunner {
     try {
       const result = await this.execute(job, stop);
       await this.repository.finish(job.id, 'succeeded', result as unknown as Record<string, number>, null);
-      this.logger.log({ msg: 'acumatica reload succeeded', reloadId: job.id, table: job.table_name, mode: job.mode, ...result, durationMs: Date.now() - started });
+      this.logger.log({
+        msg: 'acumatica reload succeeded',
+        reloadId: job.id,
+        table: job.table_name,
+        mode: job.mode,
+        ...result,
+        durationMs: Date.now() - started,
+      });
     } catch (error) {
       const reason = error instanceof Stopped ? error.reason : stop.signal.aborted ? (stop.signal.reason as StopReason) : undefined;
       if (reason === 'shutdown') {
@@ -76,7 +83,8 @@ export class ReloadRunner {
   }
 
   private async execute(job: ReloadJobRow, stop: AbortController): Promise<ReloadResult> {
-    if (!job.connection_id || !job.generic_inquiry) throw new DomainError('bad_request', 'The table has no source (its source was deleted).');
+    if (!job.connection_id || !job.generic_inquiry)
+      throw new DomainError('bad_request', 'The table has no source (its source was deleted).');
     if (!job.key_fields) throw new DomainError('bad_request', 'The table has no key fields.');
     const connection = await this.repository.connectionById(job.connection_id);
     if (!connection) throw new DomainError('bad_request', 'The source’s connection no longer exists.');
@@ -139,7 +147,11 @@ export class ReloadRunner {
         sourceTs: stamp,
         changes: async () => {
           // Under the table's lock: every earlier write is committed and visible.
-          const changed = await this.repository.changedSince(job.table_id, changes.map((c) => c.id), since);
+          const changed = await this.repository.changedSince(
+            job.table_id,
+            changes.map((c) => c.id),
+            since,
+          );
           newer = changed.size;
           return changes.filter((c) => !changed.has(c.id));
         },
@@ -166,7 +178,11 @@ export class ReloadRunner {
     this.add(result, written.sets[0].counts, newer);
   }
 
-  private add(result: ReloadResult, counts: Record<'inserted' | 'updated' | 'deleted' | 'unchanged' | 'stale', number>, newer: number): void {
+  private add(
+    result: ReloadResult,
+    counts: Record<'inserted' | 'updated' | 'deleted' | 'unchanged' | 'stale', number>,
+    newer: number,
+  ): void {
     result.inserted += counts.inserted;
     result.updated += counts.updated;
     result.deleted += counts.deleted;
@@ -178,6 +194,7 @@ export class ReloadRunner {
 /** The reload's `error`: never a secret (Acumatica errors name the step; others their message or nothing). */
 function describeFailure(error: unknown): { code: string; message: string } {
   if (error instanceof AcumaticaError) return { code: error.code, message: error.message };
-  if (error instanceof DomainError) return { code: error.code === 'payload_too_large' ? 'row_too_large' : 'bad_row', message: error.message };
+  if (error instanceof DomainError)
+    return { code: error.code === 'payload_too_large' ? 'row_too_large' : 'bad_row', message: error.message };
   return { code: 'internal', message: 'The reload failed on an internal error; see the server log.' };
 }

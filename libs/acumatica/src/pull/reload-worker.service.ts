@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { ConfigType } from '@nestjs/config';
 import { pullConfig } from '@tablecast/config';
 import PgBoss from 'pg-boss';
-import { DataSource } from 'typeorm';
 import { PullRepository } from './pull.repository';
 import { ReloadRunner } from './reload-runner';
 
@@ -11,10 +10,6 @@ export const RELOAD_WORKER = Symbol('RELOAD_WORKER');
 const QUEUE = 'acumatica-reload';
 /** Reloads one node runs at once. */
 const CONCURRENCY = 4;
-
-interface Pool {
-  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
-}
 
 /**
  * Durable reload jobs on pg-boss (its schema installed by its own installer at start), inside the
@@ -34,16 +29,14 @@ export class ReloadWorker implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly repository: PullRepository,
     private readonly runner: ReloadRunner,
-    private readonly dataSource: DataSource,
     @Inject(pullConfig.KEY) private readonly config: ConfigType<typeof pullConfig>,
     @Inject(RELOAD_WORKER) private readonly worker: boolean,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.worker) return;
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
     const boss = new PgBoss({
-      db: { executeSql: (text, values) => pool.query(text, values) as Promise<{ rows: unknown[] }> },
+      db: this.repository.jobDatabase() as PgBoss.Db,
       schema: 'pgboss',
       schedule: false,
     });
@@ -98,7 +91,10 @@ export class ReloadWorker implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       const job = await this.repository.start(reloadId, this.config.maxAttempts);
       if (!job) {
-        await this.repository.failExhausted(reloadId, `The reload was interrupted ${this.config.maxAttempts} times (node crashes or restarts) and is not run again.`);
+        await this.repository.failExhausted(
+          reloadId,
+          `The reload was interrupted ${this.config.maxAttempts} times (node crashes or restarts) and is not run again.`,
+        );
         return;
       }
       await this.runner.run(job, stop);
@@ -113,7 +109,8 @@ export class ReloadWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async sweep(): Promise<void> {
     if (this.stopping) return;
     try {
-      for (const { table_id } of await this.repository.claimDue()) await this.repository.createReload(crypto.randomUUID(), table_id, 'compare');
+      for (const { table_id } of await this.repository.claimDue())
+        await this.repository.createReload(crypto.randomUUID(), table_id, 'compare');
       for (const id of await this.repository.toDispatch()) if (!this.running.has(id)) await this.dispatch(id);
     } catch (error) {
       if (!this.stopping) this.logger.warn(`reload sweep failed: ${String(error)}`);

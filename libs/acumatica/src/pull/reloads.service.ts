@@ -8,7 +8,8 @@ import { PullRepository } from './pull.repository';
 import { ReloadWorker } from './reload-worker.service';
 import { ReloadView, SourceView, toReloadView, toSourceView } from './views';
 
-const COLUMN = /^[^\u0000]{1,200}$/;
+/** A column or OData property name: 1–200 characters, no NUL. */
+const isColumn = (name: unknown): boolean => typeof name === 'string' && name.length >= 1 && name.length <= 200 && !name.includes('\u0000');
 
 @Injectable()
 export class ReloadsService {
@@ -27,7 +28,7 @@ export class ReloadsService {
     }
     const fieldMap = dto.fieldMap ?? {};
     for (const [name, column] of Object.entries(fieldMap)) {
-      if (typeof column !== 'string' || !COLUMN.test(column) || !COLUMN.test(name)) {
+      if (!isColumn(column) || !isColumn(name)) {
         const message = `fieldMap.${name} must map an OData property name to a column name (1–200 characters)`;
         throw new BadRequestError(message, [{ field: `fieldMap.${name}`, message }]);
       }
@@ -81,7 +82,12 @@ export class ReloadsService {
     const row = await this.tables.require(scope.organizationId, scope.solutionId, table);
     const before = cursor ? decodeCursor(cursor, ['digits', 'uuid']) : undefined;
     const rows = await this.repository.listReloads(row.id, limit, before && { createdUs: String(before[0]), id: String(before[1]) });
-    return toPage(rows, limit, (r) => toReloadView(r, row.name), (r) => [r.created_us, r.id]);
+    return toPage(
+      rows,
+      limit,
+      (r) => toReloadView(r, row.name),
+      (r) => [r.created_us, r.id],
+    );
   }
 
   async get(scope: Scope, table: string, id: string): Promise<ReloadView> {

@@ -62,9 +62,7 @@ export class AcumaticaPull1732200000080 implements MigrationInterface {
         CONSTRAINT ck_acumatica_reloads_mode CHECK (mode IN ('full', 'compare')),
         CONSTRAINT ck_acumatica_reloads_status CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled'))
       )`);
-    await db.query(
-      "CREATE UNIQUE INDEX uq_acumatica_reloads_active ON acumatica_reloads (table_id) WHERE status IN ('queued', 'running')",
-    );
+    await db.query("CREATE UNIQUE INDEX uq_acumatica_reloads_active ON acumatica_reloads (table_id) WHERE status IN ('queued', 'running')");
     await db.query('CREATE INDEX ix_acumatica_reloads_table_created ON acumatica_reloads (table_id, created_at DESC, id)');
   }
 

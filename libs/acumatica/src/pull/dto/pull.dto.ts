@@ -103,7 +103,10 @@ export class PutSourceDto {
   @IsObject({ message: 'fieldMap must be an object of {odataName: column}' })
   fieldMap?: Record<string, string>;
 
-  @ApiPropertyOptional({ minimum: 5, description: 'Runs a compare reload on this interval (minutes), the first one this long after the PUT' })
+  @ApiPropertyOptional({
+    minimum: 5,
+    description: 'Runs a compare reload on this interval (minutes), the first one this long after the PUT',
+  })
   @IsOptional()
   @IsInt({ message: 'everyMinutes must be an integer of at least 5' })
   @Min(5, { message: 'everyMinutes must be an integer of at least 5' })
