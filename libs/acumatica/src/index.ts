@@ -7,3 +7,4 @@ export * from './pull/connections.service';
 export * from './pull/reloads.service';
 export * from './pull/views';
 export * from './pull/dto/pull.dto';
+export * from './pull/pull.module';
