@@ -64,7 +64,7 @@ describe('Acumatica pull CLI commands', () => {
       ],
       { ACUMATICA_CLIENT_SECRET: c.clientSecret, ACUMATICA_PASSWORD: c.password },
     );
-    expect(created.stderr).toBe("");
+    expect(created.stderr).toBe('');
     expect(created).toMatchObject({ code: 0 });
     const conn = JSON.parse(created.stdout);
     expect(created.stdout).not.toContain(c.password);

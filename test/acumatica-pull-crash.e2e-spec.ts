@@ -107,4 +107,31 @@ describe('Acumatica reloads across real server processes', () => {
     expect(fake.stats.maxOpen).toBe(1);
     await waitFor(() => fake.stats.open === 0, { what: 'the session signed out' });
   }, 180_000);
+  it('SIGTERM stops a running reload after its page, signs out, and leaves it queued for the next node', async () => {
+    fake.inquiries.set('GI', FakeAcumatica.rows(5000));
+    fake.pageDelayMs = 200;
+    const first = await start();
+    const { http, table } = await setUp(first);
+    const created = await http.post(`${table}/reloads`, { mode: 'full' });
+    await waitFor(async () => (await http.get(`${table}/reloads/${created.body.id}`)).body.progress.pages >= 1, {
+      timeoutMs: 30_000,
+      what: 'a page',
+    });
+    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(fake.stats.open).toBe(0);
+    expect(fake.stats.logouts).toBe(fake.stats.logins);
+
+    fake.pageDelayMs = 0;
+    const second = await start();
+    const done = await waitFor(
+      async () => {
+        const res = await reloadOn(second, table, created.body.id);
+        return res.body.status === 'succeeded' ? res.body : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 100, what: 'the reload to succeed on the next node' },
+    );
+    expect(done.progress).toEqual({ pages: 11, rowsRead: 5000 });
+    await waitFor(() => fake.stats.open === 0, { what: 'signed out' });
+    expect(fake.stats.logouts).toBe(fake.stats.logins);
+  }, 180_000);
 });

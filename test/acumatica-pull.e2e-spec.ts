@@ -374,4 +374,57 @@ describe('Acumatica pull: connections, full load, reload and compare', () => {
     expect(fake.stats.logins).toBe(3);
     await sessionsClosed();
   });
+  it('runs a compare when an everyMinutes schedule is due (one per interval, across nodes)', async () => {
+    fake.inquiries.set('TC-Customers', FakeAcumatica.rows(10));
+    const id = await connection();
+    await source('customers', id, { everyMinutes: 5 });
+    const { DataSource } = await import('typeorm');
+    // Five minutes are long for a test: make the schedule due now, as if they had passed.
+    await t.app
+      .get(DataSource)
+      .query(
+        `UPDATE acumatica_sources SET next_run_at = now() WHERE table_id = (SELECT id FROM data_tables WHERE name = 'customers' AND solution_id = $1)`,
+        [s.solution.id],
+      );
+    const scheduled = await waitFor(
+      async () => {
+        const items = (await s.http.get(`${tablePath('customers')}/reloads`)).body.items;
+        return items.length === 1 && items[0].status === 'succeeded' ? items[0] : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the scheduled compare' },
+    );
+    expect(scheduled).toMatchObject({ mode: 'compare', result: { inserted: 10 } });
+    const next = Date.parse((await s.http.get(`${tablePath('customers')}/source`)).body.nextRunAt);
+    expect(next - Date.now()).toBeGreaterThan(4 * 60_000);
+    await sessionsClosed();
+  });
+});
+
+describe('Acumatica connections without ALLOW_PRIVATE_NETWORK', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootTestApp({ env: { SECRETS_KEY } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('refuses loopback, private and link-local instance URLs with 400 naming instanceUrl', async () => {
+    const s = await createSession(t, 'Private');
+    for (const instanceUrl of ['http://127.0.0.1:8080', 'http://10.1.2.3', 'http://169.254.169.254/latest', 'http://localhost:9000/erp']) {
+      const res = await s.http.post(`${s.solutionPath}/acumatica/connections`, {
+        name: 'ERP',
+        instanceUrl,
+        tenant: 'Company',
+        clientId: 'id',
+        clientSecret: 'secret',
+        username: 'u',
+        password: 'p',
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'instanceUrl' })]);
+      expect(res.body.errors[0].message).toMatch(/ALLOW_PRIVATE_NETWORK/);
+    }
+    expect((await s.http.get(`${s.solutionPath}/acumatica/connections`)).body.items).toEqual([]);
+  });
 });

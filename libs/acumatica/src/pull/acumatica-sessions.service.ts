@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { SecretBox, targetProblem } from '@tablecast/common';
 import { outboundConfig, pullConfig } from '@tablecast/config';
@@ -10,7 +10,7 @@ import { ConnectionRow, PullRepository } from './pull.repository';
  * instance address checked again on every connect, and a logout in every case.
  */
 @Injectable()
-export class AcumaticaSessions implements OnModuleDestroy {
+export class AcumaticaSessions implements OnApplicationShutdown {
   private readonly logger = new Logger('AcumaticaPull');
   readonly http: AcumaticaHttp;
 
@@ -28,7 +28,8 @@ export class AcumaticaSessions implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After every module's destroy hook (the reload worker signs out there first). */
+  async onApplicationShutdown(): Promise<void> {
     await this.http.close();
   }
 
