@@ -11,6 +11,7 @@ import { BulkCase, BulkResult, runBulkNotification, TimingSummary } from './scen
 import { runSdkResume, SdkResumeResult } from './scenarios/sdk-resume';
 import { runSmallNotifications, SmallNotificationsResult } from './scenarios/small-notifications';
 import { runWebhooks, WebhooksResult } from './scenarios/webhooks';
+import { FullLoadResult, runFullLoad } from './scenarios/full-load';
 import { BenchApp, BenchDatabase, bootApp, createSession, startDatabase } from './setup';
 import { log } from './stats';
 
@@ -29,6 +30,7 @@ interface Results {
   smallNotifications: SmallNotificationsResult;
   sdkResume?: SdkResumeResult & { machine?: string };
   webhooks?: WebhooksResult;
+  fullLoad?: FullLoadResult;
 }
 
 const RESULTS_DIR = join(__dirname, 'results');
@@ -81,6 +83,7 @@ function markdown(results: Results): string {
     bulkRow(`${number(bulk.rows)}-row notification, every row updated`, bulk.update),
     `| 1-row notifications, ${small.connections} connections, ${Math.round(t.durationSeconds)} s | ${number(t.perSecond)} req/s, p50 ${t.p50Ms} ms, p99 ${t.p99Ms} ms, ${t.non2xx} non-2xx, ${t.errors} errors (Node: ${t.nodeCpuCores} CPU) | ${number(b.perSecond)} tx/s, p50 ${b.p50Ms} ms, p99 ${b.p99Ms} ms (Node: ${b.nodeCpuCores} CPU) | ${Math.round(small.ratio * 100)}% of the baseline's throughput |`,
     ...webhookRows(hooks),
+    ...fullLoadRows(results.fullLoad),
     '',
     'Baseline: the least a hand-written writer does for the same rows, on its own pg connection(s): one transaction that locks the',
     "table's `data_tables` row (`SELECT … FOR UPDATE`), upserts the records and appends one change per record in one statement",
@@ -98,6 +101,13 @@ function webhookRows(hooks: WebhooksResult | undefined): string[] {
   return [
     `| webhooks, live: ${number(hooks.changes)} changes by 4 REST writers (${hooks.tables} tables) to a receiver process | ${number(hooks.tablecast.deliveriesPerSecond)} deliveries/s (${number(hooks.tablecast.deliveries)} deliveries, ${number(hooks.tablecast.changesPerSecond)} changes/s: the writers' rate), commit→receiver p50 ${hooks.tablecast.latencyP50Ms} ms, p99 ${hooks.tablecast.latencyP99Ms} ms | raw \`fetch\` loop, same bodies: ${number(hooks.baseline.deliveriesPerSecond)} posts/s, round trip p50 ${hooks.baseline.roundTripP50Ms} ms, p99 ${hooks.baseline.roundTripP99Ms} ms | ${Math.round(hooks.ratio * 100)}% of the raw loop's deliveries/s |`,
     `| webhooks, backlog drain: ${number(hooks.changes)} changes written while disabled, then enabled | ${number(hooks.drain.tablecast.deliveriesPerSecond)} deliveries/s (${number(hooks.drain.tablecast.deliveries)} deliveries, ${number(hooks.drain.tablecast.changesPerSecond)} changes/s) in ${hooks.drain.tablecast.seconds} s | raw \`fetch\` loop, same bodies: ${number(hooks.drain.baseline.deliveriesPerSecond)} posts/s, round trip p50 ${hooks.drain.baseline.roundTripP50Ms} ms, p99 ${hooks.drain.baseline.roundTripP99Ms} ms | ${Math.round(hooks.drain.ratio * 100)}% of the raw loop's deliveries/s |`,
+  ];
+}
+
+function fullLoadRows(result: FullLoadResult | undefined): string[] {
+  if (!result) return [];
+  return [
+    `| Acumatica full load: ${number(result.rows)} rows from the fake instance over HTTP, pages of ${number(result.pageSize)}, fresh table (${result.runs} runs) | median ${number(result.tablecast.medianMs)} ms (${number(result.tablecast.rowsPerSecond)} rows/s: read, keyed, written page by page through the DataWriter, change log, events) | the fake's own read rate (same pages, fetch + JSON.parse, nothing written): median ${number(result.fakeRead.medianMs)} ms (${number(result.fakeRead.rowsPerSecond)} rows/s) | ${Math.round(result.ratio * 100)}% of the fake's read rate |`,
   ];
 }
 
@@ -154,12 +164,14 @@ async function main(): Promise<void> {
     ? { ...(await runSdkResume(app.api, app.url, session)), machine: describeMachine(machine) }
     : previous.sdkResume;
   const webhooks = wanted('webhooks') ? await runWebhooks(session) : previous.webhooks;
+  const fullLoad = wanted('full-load') ? await runFullLoad(session) : previous.fullLoad;
   const results: Results = {
     machine: only.length && previous.machine ? previous.machine : machine,
     bulkNotification,
     smallNotifications,
     sdkResume,
     webhooks,
+    fullLoad,
   };
 
   mkdirSync(RESULTS_DIR, { recursive: true });

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AcumaticaPullModule } from '@tablecast/acumatica';
 import { AuthModule } from '@tablecast/auth';
 import { TablecastConfigModule } from '@tablecast/config';
 import { DatabaseModule } from '@tablecast/database';
@@ -12,7 +13,15 @@ export class CliModule {
   static register(databaseUrl: string): DynamicModule {
     return {
       module: CliModule,
-      imports: [TablecastConfigModule.forRoot(), DatabaseModule.forRoot({ url: databaseUrl }), AuthModule, TenancyModule, DynamicDataModule, WebhooksModule.withoutWorker()],
+      imports: [
+        TablecastConfigModule.forRoot(),
+        DatabaseModule.forRoot({ url: databaseUrl }),
+        AuthModule,
+        TenancyModule,
+        DynamicDataModule,
+        WebhooksModule.withoutWorker(),
+        AcumaticaPullModule.withoutWorker(),
+      ],
     };
   }
 }

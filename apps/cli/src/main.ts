@@ -33,7 +33,9 @@ const argv = process.argv.slice(2);
 main(argv).then(
   (code) => process.exit(code),
   async (error: unknown) => {
-    console.error(error instanceof ArgumentError ? `error: ${error.message}` : (await load()).describeError(error, argv.includes('--json')));
+    console.error(
+      error instanceof ArgumentError ? `error: ${error.message}` : (await load()).describeError(error, argv.includes('--json')),
+    );
     process.exit(1);
   },
 );

@@ -13,6 +13,7 @@ const listOrganizations: typeof import('./listings').listOrganizations = async (
 const listSolutions: typeof import('./listings').listSolutions = async (app, org) => (await listings()).listSolutions(app, org);
 const listTokens: typeof import('./listings').listTokens = async (app, org) => (await listings()).listTokens(app, org);
 const listTables: typeof import('./listings').listTables = async (app, org, sol) => (await listings()).listTables(app, org, sol);
+const acumatica = () => import('./acumatica-commands');
 const organizationsNamed: typeof import('./listings').organizationsNamed = async (app, name) =>
   (await listings()).organizationsNamed(app, name);
 
@@ -206,6 +207,90 @@ export function buildProgram(runtime: CliRuntime): Command {
     .action(async (orgId: string, solId: string, hookId: string) =>
       service(['webhook', 'enable', uuidArgument('ORG', orgId), uuidArgument('SOL', solId), uuidArgument('HOOK', hookId)]),
     );
+
+  const connection = program.command('connection').description('Acumatica connections of a solution: create, list, test');
+  connection
+    .command('create')
+    .description('create a connection (prints JSON; clientSecret and password are stored encrypted, never shown)')
+    .argument('<ORG>', 'organization id')
+    .argument('<SOL>', 'solution id')
+    .argument('<NAME>', 'its name')
+    .requiredOption('--url <URL>', 'instance URL, http(s)://host[:port][/path]')
+    .requiredOption('--tenant <TENANT>', 'tenant (company) name')
+    .requiredOption('--client-id <ID>', 'client id of the Connected Application (ROPC flow)')
+    .option('--client-secret <SECRET>', 'its secret (better: ACUMATICA_CLIENT_SECRET in the environment, not visible in ps)')
+    .requiredOption('--username <USER>', 'Acumatica user')
+    .option('--password <PASSWORD>', 'the password (better: ACUMATICA_PASSWORD in the environment)')
+    .addOption(jsonOption())
+    .action(async (orgId: string, solId: string, name: string, options: import('./acumatica-commands').ConnectionOptions) => {
+      const [o, s] = [uuidArgument('ORG', orgId), uuidArgument('SOL', solId)];
+      await runtime.withApp(async (app) => runtime.out(formatJson(await (await acumatica()).createConnection(app, o, s, name, options))));
+    });
+  connection
+    .command('list')
+    .description('list the connections of a solution (prints JSON; never their secrets)')
+    .argument('<ORG>', 'organization id')
+    .argument('<SOL>', 'solution id')
+    .addOption(jsonOption())
+    .action(async (orgId: string, solId: string) => {
+      const [o, s] = [uuidArgument('ORG', orgId), uuidArgument('SOL', solId)];
+      await runtime.withApp(async (app) => runtime.out(formatJson(await (await acumatica()).listConnections(app, o, s))));
+    });
+  connection
+    .command('test')
+    .description('sign in, read the OData service document, sign out (prints JSON; exits 1 when it failed)')
+    .argument('<ORG>', 'organization id')
+    .argument('<SOL>', 'solution id')
+    .argument('<CONN>', 'connection id')
+    .addOption(jsonOption())
+    .action(async (orgId: string, solId: string, connId: string) => {
+      const [o, s, c] = [uuidArgument('ORG', orgId), uuidArgument('SOL', solId), uuidArgument('CONN', connId)];
+      const result = await runtime.withApp(async (app) => (await acumatica()).testConnection(app, o, s, c));
+      runtime.out(formatJson(result));
+      if (!result.ok) process.exitCode = 1;
+    });
+
+  program
+    .command('source')
+    .description('the Acumatica source (Generic Inquiry) of a table')
+    .command('set')
+    .description('tie TABLE to a Generic Inquiry (creates the table when missing; starts no reload)')
+    .argument('<ORG>', 'organization id')
+    .argument('<SOL>', 'solution id')
+    .argument('<TABLE>', 'table name')
+    .requiredOption('--connection <CONN>', 'connection id')
+    .requiredOption('--gi <NAME>', 'Generic Inquiry name (as exposed via OData)')
+    .option('--key <FIELDS>', 'comma-separated key fields (for a table that has none yet)')
+    .option('--field-map <JSON>', 'JSON {"odataName": "column"} renames')
+    .option('--every <MINUTES>', 'run a compare reload every MINUTES (at least 5)')
+    .addOption(jsonOption())
+    .action(async (orgId: string, solId: string, table: string, options: import('./acumatica-commands').SourceOptions) => {
+      const [o, s] = [uuidArgument('ORG', orgId), uuidArgument('SOL', solId)];
+      await runtime.withApp(async (app) => runtime.out(formatJson(await (await acumatica()).setSource(app, o, s, table, options))));
+    });
+
+  program
+    .command('reload')
+    .description(
+      'queue a full load or a reload-and-compare of TABLE (a running server runs it); --wait shows progress, exits 1 unless it succeeded',
+    )
+    .argument('<ORG>', 'organization id')
+    .argument('<SOL>', 'solution id')
+    .argument('<TABLE>', 'table name')
+    .addOption(
+      new Option('--mode <MODE>', 'full: insert/update only; compare: also delete what Acumatica no longer has')
+        .choices(['full', 'compare'])
+        .default('full'),
+    )
+    .option('--wait', 'wait until it ends, printing progress')
+    .addOption(jsonOption())
+    .action(async (orgId: string, solId: string, table: string, options: { mode: string; wait?: boolean }) => {
+      const [o, s] = [uuidArgument('ORG', orgId), uuidArgument('SOL', solId)];
+      const view = await runtime.withApp(async (app) =>
+        (await acumatica()).startReload(app, o, s, table, options.mode, options.wait === true, (line) => runtime.warn(line)),
+      );
+      runtime.out(formatJson(view));
+    });
 
   program
     .command('admin-token')

@@ -7,9 +7,10 @@ import { CdcController } from './cdc.controller';
 import { CdcService } from './cdc.service';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryAudit } from './delivery-audit';
+import { AcumaticaPullModule } from './pull/pull.module';
 
 @Module({
-  imports: [AuthModule, TenancyModule, DynamicDataModule],
+  imports: [AuthModule, TenancyModule, DynamicDataModule, AcumaticaPullModule],
   controllers: [CdcController],
   providers: [AcumaticaRepository, CdcService, DeliveriesService, DeliveryAudit],
 })

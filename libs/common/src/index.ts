@@ -12,3 +12,4 @@ export * from './public.decorator';
 export * from './uuid-param.pipe';
 export * from './openapi/schemas';
 export * from './secret-box';
+export * from './outbound-address';

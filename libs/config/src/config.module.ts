@@ -11,6 +11,7 @@ import { outboundConfig } from './outbound.config';
 import { parseConfig } from './parse.config';
 import { secretsConfig } from './secrets.config';
 import { webhooksConfig } from './webhooks.config';
+import { pullConfig } from './pull.config';
 import { loadConfig, TablecastConfig } from './load-config';
 import { realtimeConfig } from './realtime.config';
 import { redisConfig } from './redis.config';
@@ -36,6 +37,7 @@ const NAMESPACES: { [K in keyof TablecastConfig]: ConfigFactoryKeyHost<Tablecast
   secrets: secretsConfig,
   outbound: outboundConfig,
   webhooks: webhooksConfig,
+  pull: pullConfig,
 };
 
 /**

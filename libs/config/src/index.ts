@@ -18,3 +18,4 @@ export * from './validation-message';
 export * from './outbound.config';
 export * from './secrets.config';
 export * from './webhooks.config';
+export * from './pull.config';

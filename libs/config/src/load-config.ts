@@ -13,6 +13,7 @@ import { parseRegionConfig, RegionConfig } from './region.config';
 import { OutboundConfig, parseOutboundConfig } from './outbound.config';
 import { parseSecretsConfig, SecretsConfig } from './secrets.config';
 import { parseWebhooksConfig, WebhooksConfig } from './webhooks.config';
+import { parsePullConfig, PullConfig } from './pull.config';
 
 export interface TablecastConfig {
   app: AppConfig;
@@ -28,6 +29,7 @@ export interface TablecastConfig {
   secrets: SecretsConfig;
   outbound: OutboundConfig;
   webhooks: WebhooksConfig;
+  pull: PullConfig;
 }
 
 /** Reads and validates every namespace at once; throws a ConfigError naming the first bad variable. */
@@ -47,6 +49,7 @@ export function loadConfig(env: Env = process.env): TablecastConfig {
     secrets: parseSecretsConfig(env),
     outbound: parseOutboundConfig(env),
     webhooks: parseWebhooksConfig(env),
+    pull: parsePullConfig(env),
   };
 }
 

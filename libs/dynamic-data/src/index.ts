@@ -10,3 +10,4 @@ export * from './table-dropped.events';
 export * from './table-name';
 export * from './tables.service';
 export * from './views';
+export * from './table-address.decorator';
