@@ -246,6 +246,42 @@ describe('the OpenAPI document (/docs-json)', () => {
     conforms('get', `${hook}/attempts`, await s.http.get(`${hookPath}/attempts`));
     conforms('delete', hook, await s.http.delete(hookPath));
 
+    const connections = `${sol}/acumatica/connections`;
+    const connection = `${connections}/{connectionId}`;
+    const credentials = {
+      instanceUrl: 'http://127.0.0.1:9',
+      tenant: 'Company',
+      clientId: 'id@Company',
+      clientSecret: 's3cret',
+      username: 'u',
+      password: 'p',
+    };
+    const createdConnection = await s.http.post(`${base}/acumatica/connections`, { name: 'Docs', ...credentials });
+    conforms('post', connections, createdConnection);
+    conforms(
+      'post',
+      connections,
+      await s.http.post(`${base}/acumatica/connections`, { name: 'Bad', ...credentials, instanceUrl: 'ftp://x' }),
+    ); // 400
+    conforms('get', connections, await s.http.get(`${base}/acumatica/connections`));
+    const connectionPath = `${base}/acumatica/connections/${createdConnection.body.id}`;
+    conforms('get', connection, await s.http.get(connectionPath));
+    conforms('patch', connection, await s.http.patch(connectionPath, { name: 'Docs 2' }));
+    conforms('post', `${connection}/test`, await s.http.post(`${connectionPath}/test`, {})); // {ok: false}: nothing listens there
+    conforms(
+      'put',
+      `${table}/source`,
+      await s.http.put(`${base}/tables/Customers/source`, { connectionId: createdConnection.body.id, genericInquiry: 'JX-Customers' }),
+    );
+    conforms('get', `${table}/source`, await s.http.get(`${base}/tables/Customers/source`));
+    const reload = await s.http.post(`${base}/tables/Customers/reloads`, { mode: 'full' });
+    conforms('post', `${table}/reloads`, reload);
+    conforms('get', `${table}/reloads`, await s.http.get(`${base}/tables/Customers/reloads`));
+    conforms('get', `${table}/reloads/{reloadId}`, await s.http.get(`${base}/tables/Customers/reloads/${reload.body.id}`));
+    conforms('delete', `${table}/reloads/{reloadId}`, await s.http.delete(`${base}/tables/Customers/reloads/${reload.body.id}`)); // 2xx, or 409 once ended
+    conforms('delete', `${table}/source`, await s.http.delete(`${base}/tables/Customers/source`));
+    conforms('delete', connection, await s.http.delete(connectionPath));
+
     conforms('delete', table, await s.http.delete(`${base}/tables/Customers`));
     conforms('delete', `${tokens}/{tokenId}`, await s.http.delete(`/tool/organizations/${s.org.id}/tokens/${token.body.id}`));
     conforms('delete', sol, await s.http.delete(`/tool/organizations/${s.org.id}/solutions/${created.body.id}`));

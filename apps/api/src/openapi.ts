@@ -5,7 +5,7 @@ import { ProblemDetails } from '@tablecast/common';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
 /** Path parameters that are UUIDs (a malformed one names no resource: 404). */
-const UUID_PARAMETERS = new Set(['organizationId', 'solutionId', 'tokenId', 'webhookId']);
+const UUID_PARAMETERS = new Set(['organizationId', 'solutionId', 'tokenId', 'webhookId', 'connectionId', 'reloadId']);
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed input: the detail and errors name the failing field',

@@ -1,10 +1,25 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { RequireScopes } from '@tablecast/auth';
 import { ListQueryDto, Page, UuidParamPipe } from '@tablecast/common';
 import { TableAddress } from '@tablecast/dynamic-data';
 import { ConnectionsService, ConnectionTest } from './connections.service';
 import { CreateConnectionDto, CreateReloadDto, PatchConnectionDto, PutSourceDto } from './dto/pull.dto';
+import {
+  ConnectionPage,
+  ConnectionResponse,
+  ConnectionTestResponse,
+  ReloadPage,
+  ReloadResponse,
+  SourceResponse,
+} from './dto/pull.response';
 import { ReloadsService } from './reloads.service';
 import { ConnectionView, ReloadView, SourceView } from './views';
 
@@ -15,6 +30,7 @@ export class ConnectionsController {
 
   @Post()
   @RequireScopes('Create an Acumatica connection (clientSecret and password are write-only)', 'org:admin')
+  @ApiCreatedResponse({ type: ConnectionResponse })
   create(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -25,6 +41,7 @@ export class ConnectionsController {
 
   @Get()
   @RequireScopes('List Acumatica connections (never their secrets)', 'org:admin')
+  @ApiOkResponse({ type: ConnectionPage })
   list(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -35,6 +52,7 @@ export class ConnectionsController {
 
   @Get(':connectionId')
   @RequireScopes('Get an Acumatica connection', 'org:admin')
+  @ApiOkResponse({ type: ConnectionResponse })
   get(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -45,6 +63,7 @@ export class ConnectionsController {
 
   @Patch(':connectionId')
   @RequireScopes('Change an Acumatica connection (any field)', 'org:admin')
+  @ApiOkResponse({ type: ConnectionResponse })
   update(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -57,6 +76,8 @@ export class ConnectionsController {
   @Delete(':connectionId')
   @HttpCode(204)
   @RequireScopes('Delete an Acumatica connection (409 while a table source uses it)', 'org:admin')
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiConflictResponse({ description: 'A table source uses it' })
   delete(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -68,6 +89,7 @@ export class ConnectionsController {
   @Post(':connectionId/test')
   @HttpCode(200)
   @RequireScopes('Sign in, read the OData service document, sign out', 'org:admin')
+  @ApiOkResponse({ type: ConnectionTestResponse })
   test(
     @Param('organizationId', UuidParamPipe) organizationId: string,
     @Param('solutionId', UuidParamPipe) solutionId: string,
@@ -84,12 +106,14 @@ export class SourcesController {
 
   @Put('source')
   @RequireScopes('Tie the table to a Generic Inquiry (creates the table when missing; starts no reload)', 'data:write')
+  @ApiOkResponse({ type: SourceResponse })
   putSource(@TableAddress() { organizationId, solutionId, table }: TableAddress, @Body() body: PutSourceDto): Promise<SourceView> {
     return this.reloads.putSource({ organizationId, solutionId }, table, body);
   }
 
   @Get('source')
   @RequireScopes('The table’s Acumatica source', 'data:read')
+  @ApiOkResponse({ type: SourceResponse })
   getSource(@TableAddress() { organizationId, solutionId, table }: TableAddress): Promise<SourceView> {
     return this.reloads.getSource({ organizationId, solutionId }, table);
   }
@@ -97,6 +121,7 @@ export class SourcesController {
   @Delete('source')
   @HttpCode(204)
   @RequireScopes('Remove the table’s Acumatica source', 'data:write')
+  @ApiNoContentResponse({ description: 'Removed' })
   deleteSource(@TableAddress() { organizationId, solutionId, table }: TableAddress): Promise<void> {
     return this.reloads.deleteSource({ organizationId, solutionId }, table);
   }
@@ -104,12 +129,15 @@ export class SourcesController {
   @Post('reloads')
   @HttpCode(202)
   @RequireScopes('Queue a full load or a reload-and-compare (409 while one is queued or running)', 'data:write')
+  @ApiAcceptedResponse({ type: ReloadResponse })
+  @ApiConflictResponse({ description: 'A reload of this table is queued or running' })
   createReload(@TableAddress() { organizationId, solutionId, table }: TableAddress, @Body() body: CreateReloadDto): Promise<ReloadView> {
     return this.reloads.create({ organizationId, solutionId }, table, body.mode);
   }
 
   @Get('reloads')
   @RequireScopes('The table’s reloads, newest first', 'data:read')
+  @ApiOkResponse({ type: ReloadPage })
   listReloads(
     @TableAddress() { organizationId, solutionId, table }: TableAddress,
     @Query() query: ListQueryDto,
@@ -119,6 +147,7 @@ export class SourcesController {
 
   @Get('reloads/:reloadId')
   @RequireScopes('A reload with its progress', 'data:read')
+  @ApiOkResponse({ type: ReloadResponse })
   getReload(
     @TableAddress() { organizationId, solutionId, table }: TableAddress,
     @Param('reloadId', UuidParamPipe) reloadId: string,
@@ -128,6 +157,8 @@ export class SourcesController {
 
   @Delete('reloads/:reloadId')
   @RequireScopes('Cancel a queued or running reload (409 when it already ended)', 'data:write')
+  @ApiOkResponse({ type: ReloadResponse })
+  @ApiConflictResponse({ description: 'It already ended' })
   cancelReload(
     @TableAddress() { organizationId, solutionId, table }: TableAddress,
     @Param('reloadId', UuidParamPipe) reloadId: string,
