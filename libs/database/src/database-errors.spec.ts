@@ -1,4 +1,4 @@
-import { classifyDatabaseError, isDatabaseUnavailable, isTransientConflict, SQLSTATE_CLASSES, SQLSTATE_CODES } from './database-errors';
+import { classifyDatabaseError, isTransientConflict, SQLSTATE_CLASSES, SQLSTATE_CODES } from './database-errors';
 
 function pgError(code: string, message = 'x'): Error {
   return Object.assign(new Error(message), { code });
@@ -102,13 +102,13 @@ describe('classifyDatabaseError', () => {
     new Error('timeout exceeded when trying to connect'),
     Object.assign(new Error('released'), { name: 'QueryRunnerProviderAlreadyReleasedError' }),
   ])('treats %s as "retry later" (503)', (error) => {
-    expect(isDatabaseUnavailable(error)).toBe(true);
+    expect(classifyDatabaseError(error)?.kind === 'unavailable').toBe(true);
   });
 
   it.each([pgError('23505', 'duplicate key'), pgError('22P02', 'invalid input syntax'), new Error('boom'), 'text'])(
     'treats %s as not "retry later"',
     (error) => {
-      expect(isDatabaseUnavailable(error)).toBe(false);
+      expect(classifyDatabaseError(error)?.kind === 'unavailable').toBe(false);
     },
   );
 

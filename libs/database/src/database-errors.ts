@@ -102,11 +102,6 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure | undefin
   return undefined;
 }
 
-/** True when the request should be retried later (503), e.g. the database cannot be reached. */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  return classifyDatabaseError(error)?.kind === 'unavailable';
-}
-
 /** A deadlock or serialization failure: running the same transaction again is expected to succeed. */
 export function isTransientConflict(error: unknown): boolean {
   const failure = classifyDatabaseError(error);

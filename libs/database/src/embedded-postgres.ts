@@ -1,6 +1,18 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, Stats, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  Stats,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, parse, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -74,7 +86,8 @@ async function start(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   chmodSync(dir, 0o755); // the postgres user must reach dataDir when we run as root
   const credentials = readOrCreateCredentials(join(dir, 'embedded-postgres.json'));
-  const urlFor = (port: number, database: string) => `postgres://postgres:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${database}`;
+  const urlFor = (port: number, database: string) =>
+    `postgres://postgres:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${database}`;
   const database = options.database ?? 'tablecast';
 
   const running = runningPostmaster(dataDir);
@@ -211,7 +224,9 @@ function readOrCreateCredentials(file: string): Credentials {
     try {
       return JSON.parse(readFileSync(file, 'utf8')) as Credentials;
     } catch (error) {
-      throw new EmbeddedPostgresError(`${file} is damaged (${(error as Error).message}): restore it, or move its folder away to start with an empty database`);
+      throw new EmbeddedPostgresError(
+        `${file} is damaged (${(error as Error).message}): restore it, or move its folder away to start with an empty database`,
+      );
     }
   }
   const credentials = { password: randomBytes(24).toString('base64url') };
@@ -223,7 +238,14 @@ function readOrCreateCredentials(file: string): Credentials {
 // eslint-disable-next-line no-restricted-properties -- not configuration: the child inherits our environment
 const PG_ENV = { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C', LANG: 'C' };
 
-async function initialise(bin: string, dir: string, dataDir: string, credentials: Credentials, user: PostgresUser | undefined, persistent: boolean): Promise<void> {
+async function initialise(
+  bin: string,
+  dir: string,
+  dataDir: string,
+  credentials: Credentials,
+  user: PostgresUser | undefined,
+  persistent: boolean,
+): Promise<void> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const passwordFile = join(dir, `.pwfile-${process.pid}`);
   writeFileSync(passwordFile, `${credentials.password}\n`, { mode: 0o600 });
@@ -232,7 +254,18 @@ async function initialise(bin: string, dir: string, dataDir: string, credentials
     chownSync(passwordFile, user.uid, user.gid);
   }
   try {
-    const args = ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${passwordFile}`, '-E', 'UTF8', '--locale=C', ...(persistent ? [] : ['--no-sync'])];
+    const args = [
+      '-D',
+      dataDir,
+      '-U',
+      'postgres',
+      '--auth=scram-sha-256',
+      `--pwfile=${passwordFile}`,
+      '-E',
+      'UTF8',
+      '--locale=C',
+      ...(persistent ? [] : ['--no-sync']),
+    ];
     const child = spawn(join(bin, 'initdb'), args, { ...user, env: PG_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     const output = collect(child);
     const code = await exitOf(child);
@@ -245,8 +278,22 @@ async function initialise(bin: string, dir: string, dataDir: string, credentials
 const READY = /database system is ready to accept connections/;
 const START_TIMEOUT_MS = 60_000;
 
-async function startPostmaster(binaries: { bin: string }, dataDir: string, port: number, user: PostgresUser | undefined, persistent: boolean): Promise<ChildProcess> {
-  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', ...(persistent ? [] : ['-c', 'fsync=off'])];
+async function startPostmaster(
+  binaries: { bin: string },
+  dataDir: string,
+  port: number,
+  user: PostgresUser | undefined,
+  persistent: boolean,
+): Promise<ChildProcess> {
+  const flags = [
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=300',
+    ...(persistent ? [] : ['-c', 'fsync=off']),
+  ];
   // Its own process group: a Ctrl-C in the terminal reaches only us, and we stop PostgreSQL after draining.
   const child = spawn(join(binaries.bin, 'postgres'), ['-D', dataDir, '-p', String(port), ...flags], {
     ...user,
@@ -256,7 +303,15 @@ async function startPostmaster(binaries: { bin: string }, dataDir: string, port:
   });
   const output = collect(child);
   await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new EmbeddedPostgresError(`the embedded PostgreSQL in ${dataDir} did not get ready within ${START_TIMEOUT_MS / 1000} s: see its messages, or set DATABASE_URL`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () =>
+        fail(
+          new EmbeddedPostgresError(
+            `the embedded PostgreSQL in ${dataDir} did not get ready within ${START_TIMEOUT_MS / 1000} s: see its messages, or set DATABASE_URL`,
+          ),
+        ),
+      START_TIMEOUT_MS,
+    );
     const settle = (outcome: () => void) => {
       clearTimeout(timer);
       child.stderr!.off('data', onData);
@@ -265,7 +320,8 @@ async function startPostmaster(binaries: { bin: string }, dataDir: string, port:
       outcome();
     };
     const onData = () => READY.test(output()) && settle(ready);
-    const onExit = (code: number | null) => settle(() => fail(new EmbeddedPostgresError(diagnose(output(), dataDir, port, `postgres exited with code ${code}`))));
+    const onExit = (code: number | null) =>
+      settle(() => fail(new EmbeddedPostgresError(diagnose(output(), dataDir, port, `postgres exited with code ${code}`))));
     const onError = (error: Error) => settle(() => fail(error));
     child.stderr!.on('data', onData);
     child.once('exit', onExit);
@@ -326,13 +382,19 @@ function toStartError(error: unknown): Error {
   const where = failure.path ? ` (${failure.path})` : '';
   switch (failure.code) {
     case 'ENOSPC':
-      return new EmbeddedPostgresError(`no space left on the disk for the embedded PostgreSQL${where}: free some space, or set DATA_DIR to a folder on another disk`);
+      return new EmbeddedPostgresError(
+        `no space left on the disk for the embedded PostgreSQL${where}: free some space, or set DATA_DIR to a folder on another disk`,
+      );
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
-      return new EmbeddedPostgresError(`permission denied preparing the embedded PostgreSQL${where}: set DATA_DIR to a folder you can write, or set DATABASE_URL`);
+      return new EmbeddedPostgresError(
+        `permission denied preparing the embedded PostgreSQL${where}: set DATA_DIR to a folder you can write, or set DATABASE_URL`,
+      );
     default:
-      return new EmbeddedPostgresError(`the embedded PostgreSQL did not start (${failure.message ?? String(error)}): set DATABASE_URL to use another PostgreSQL`);
+      return new EmbeddedPostgresError(
+        `the embedded PostgreSQL did not start (${failure.message ?? String(error)}): set DATABASE_URL to use another PostgreSQL`,
+      );
   }
 }
 

@@ -24,9 +24,7 @@ export class TransactionRunner {
         return await this.dataSource.transaction('READ COMMITTED', work);
       } catch (error) {
         if (attempt >= TRANSACTION_ATTEMPTS || !isTransientConflict(error)) throw error;
-        this.logger.warn(
-          `transaction attempt ${attempt} rolled back (${classifyDatabaseError(error)?.code}); running it again`,
-        );
+        this.logger.warn(`transaction attempt ${attempt} rolled back (${classifyDatabaseError(error)?.code}); running it again`);
         await sleep(Math.round(10 * 2 ** attempt * (0.5 + Math.random())));
       }
     }

@@ -1,4 +1,4 @@
-import { checkedLookup, isPublicAddress, targetProblem } from './outbound-http';
+import { checkedLookup, isPublicAddress, targetProblem } from '@tablecast/common';
 
 describe('outbound target rules', () => {
   it.each([

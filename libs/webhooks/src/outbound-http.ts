@@ -2,9 +2,6 @@ import { checkedLookup, hostOf, isPublicAddress } from '@tablecast/common';
 import { isIP } from 'node:net';
 import { Agent, request } from 'undici';
 
-/** The address checks live in @tablecast/common (Acumatica connections use them too). */
-export { checkedLookup, isPublicAddress, targetProblem } from '@tablecast/common';
-
 /** Response bytes kept for the attempts log; the rest is never read. */
 export const MAX_RESPONSE_BYTES = 1024;
 const CONNECT_TIMEOUT_MS = 5_000;

@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { BadRequestError, decodeCursor, encodeCursor, NotFoundError, Page, SecretBox } from '@tablecast/common';
+import { BadRequestError, decodeCursor, encodeCursor, NotFoundError, Page, SecretBox, targetProblem } from '@tablecast/common';
 import { outboundConfig } from '@tablecast/config';
 import { TransactionRunner } from '@tablecast/database';
 import { TablesService } from '@tablecast/dynamic-data';
 import { SolutionsService } from '@tablecast/tenancy';
 import { randomUUID } from 'node:crypto';
 import { CreateWebhookDto, PatchWebhookDto } from './dto/webhook.dto';
-import { targetProblem } from './outbound-http';
 import { generateWebhookSecret } from './signature';
 import { AttemptView, toAttemptView, toWebhookView, WebhookView } from './views';
 import { WebhookRow, WebhooksRepository } from './webhooks.repository';
