@@ -1,5 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, decodeCursor, findUnstorable, NotFoundError, Page, parseExactJson, stringifyExact, toPage, unstorableNumberLiteral } from '@tablecast/common';
+import {
+  BadRequestError,
+  decodeCursor,
+  findUnstorable,
+  NotFoundError,
+  Page,
+  parseExactJson,
+  stringifyExact,
+  toPage,
+  unstorableNumberLiteral,
+} from '@tablecast/common';
 import { DataWriter } from './data-writer';
 import { RecordsRepository } from './records.repository';
 import { TablesService } from './tables.service';
@@ -74,7 +84,7 @@ function parseFilter(text: string): string {
   if (text.length > MAX_FILTER_LENGTH) throw invalid(`must be at most ${MAX_FILTER_LENGTH} characters`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseExactJson(text); // exact numbers; a repeated key is refused where JSON.parse would drop one silently
   } catch {
     throw invalid('must be URL-encoded JSON, e.g. {"Status":"Active"}');
   }
@@ -84,5 +94,5 @@ function parseFilter(text: string): string {
   const literal = unstorableNumberLiteral(text);
   if (literal !== undefined) throw invalid(`has a number PostgreSQL cannot hold: ${literal.slice(0, 40)}`);
   // PostgreSQL gets what was checked, not the text: with a repeated key the text also holds values that were not.
-  return stringifyExact(parseExactJson(text));
+  return stringifyExact(parsed);
 }
