@@ -1,6 +1,6 @@
 import { checkedLookup, hostOf, isPublicAddress } from '@tablecast/common';
 import { isIP } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
+import { DelegateBackoff, handleWhen, IRetryBackoffContext, retry, RetryPolicy } from 'cockatiel';
 import { parse as parseLossless } from 'lossless-json';
 import { Agent, request } from 'undici';
 
@@ -45,11 +45,41 @@ interface Answer {
   retryAfter: string | undefined;
 }
 
+function isRetryable(answer: Answer): boolean {
+  return answer.status === 429 || answer.status >= 500;
+}
+
+function isPrivateTarget(error: unknown): boolean {
+  return String((error as { code?: string }).code) === 'EPRIVATETARGET' || (error as { cause?: { code?: string } }).cause?.code === 'EPRIVATETARGET';
+}
+
+/** The retry policy waits out its backoff even when the signal fires: a cancel must not wait for it. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, cancelled: () => Error): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** The three Acumatica calls of CONTRACT section 7, over the SSRF-checked resolver. */
 export class AcumaticaHttp {
   private readonly agent: Agent;
 
+  /** Retries what failed in transit (not our own AcumaticaErrors) and answers 429/5xx, up to `attempts` in all. */
+  private readonly retries: RetryPolicy;
+
   constructor(private readonly options: ClientOptions) {
+    this.retries = retry(handleWhen((error) => !(error instanceof AcumaticaError)).orWhenResult((answer) => isRetryable(answer as Answer)), {
+      maxAttempts: Math.max(options.attempts - 1, 0),
+      // a cancelled call leaves the policy's pending backoff behind: it must not keep a process alive
+      unref: true,
+      backoff: new DelegateBackoff<IRetryBackoffContext<unknown>>((context) =>
+        this.backoff(context.attempt, 'value' in context.result ? (context.result.value as Answer).retryAfter : undefined),
+      ),
+    });
     this.agent = new Agent({ connect: { timeout: 5_000, lookup: checkedLookup(options.allowPrivate) as never }, keepAliveTimeout: 4_000 });
   }
 
@@ -78,29 +108,28 @@ export class AcumaticaHttp {
         `${step}: ${host} is not a public address (set ALLOW_PRIVATE_NETWORK=true for on-premises instances)`,
       );
     }
-    let last = '';
-    for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted) throw new AcumaticaError('cancelled', `${step}: cancelled`);
-      let answer: Answer | undefined;
+    const cancelled = () => new AcumaticaError('cancelled', `${step}: cancelled`);
+    let attempts = 0;
+    const attempt = async (): Promise<Answer> => {
+      attempts++;
+      if (signal?.aborted) throw cancelled();
       try {
-        answer = await this.once(url, init, signal);
+        return await this.once(url, init, signal);
       } catch (error) {
-        if (signal?.aborted) throw new AcumaticaError('cancelled', `${step}: cancelled`);
-        last = describe(error, this.options.timeoutMs);
-        if (
-          String((error as { code?: string }).code) === 'EPRIVATETARGET' ||
-          (error as { cause?: { code?: string } }).cause?.code === 'EPRIVATETARGET'
-        ) {
-          throw new AcumaticaError('acumatica_unreachable', `${step}: ${last}`);
-        }
+        if (signal?.aborted) throw cancelled();
+        if (isPrivateTarget(error)) throw new AcumaticaError('acumatica_unreachable', `${step}: ${describe(error, this.options.timeoutMs)}`);
+        throw error;
       }
-      if (answer && answer.status !== 429 && answer.status < 500) return answer;
-      if (answer) last = `HTTP ${answer.status}`;
-      if (attempt >= this.options.attempts) {
-        throw new AcumaticaError(answer ? 'acumatica_http' : 'acumatica_unreachable', `${step}: ${last} (after ${attempt} attempts)`);
-      }
-      await delay(this.backoff(attempt, answer?.retryAfter), undefined, { signal }).catch(() => undefined);
+    };
+    let answer: Answer;
+    try {
+      answer = await untilAborted(this.retries.execute(attempt, signal), signal, cancelled);
+    } catch (error) {
+      if (error instanceof AcumaticaError) throw error;
+      throw new AcumaticaError('acumatica_unreachable', `${step}: ${describe(error, this.options.timeoutMs)} (after ${attempts} attempts)`);
     }
+    if (isRetryable(answer)) throw new AcumaticaError('acumatica_http', `${step}: HTTP ${answer.status} (after ${attempts} attempts)`);
+    return answer;
   }
 
   private backoff(attempt: number, retryAfter: string | undefined): number {
