@@ -50,7 +50,10 @@ function isRetryable(answer: Answer): boolean {
 }
 
 function isPrivateTarget(error: unknown): boolean {
-  return String((error as { code?: string }).code) === 'EPRIVATETARGET' || (error as { cause?: { code?: string } }).cause?.code === 'EPRIVATETARGET';
+  return (
+    String((error as { code?: string }).code) === 'EPRIVATETARGET' ||
+    (error as { cause?: { code?: string } }).cause?.code === 'EPRIVATETARGET'
+  );
 }
 
 /** The retry policy waits out its backoff even when the signal fires: a cancel must not wait for it. */
@@ -72,14 +75,15 @@ export class AcumaticaHttp {
   private readonly retries: RetryPolicy;
 
   constructor(private readonly options: ClientOptions) {
-    this.retries = retry(handleWhen((error) => !(error instanceof AcumaticaError)).orWhenResult((answer) => isRetryable(answer as Answer)), {
-      maxAttempts: Math.max(options.attempts - 1, 0),
-      // a cancelled call leaves the policy's pending backoff behind: it must not keep a process alive
-      unref: true,
-      backoff: new DelegateBackoff<IRetryBackoffContext<unknown>>((context) =>
-        this.backoff(context.attempt, 'value' in context.result ? (context.result.value as Answer).retryAfter : undefined),
-      ),
-    });
+    this.retries = retry(
+      handleWhen((error) => !(error instanceof AcumaticaError)).orWhenResult((answer) => isRetryable(answer as Answer)),
+      {
+        maxAttempts: Math.max(options.attempts - 1, 0),
+        backoff: new DelegateBackoff<IRetryBackoffContext<unknown>>((context) =>
+          this.backoff(context.attempt, 'value' in context.result ? (context.result.value as Answer).retryAfter : undefined),
+        ),
+      },
+    ).dangerouslyUnref(); // a cancelled call leaves a pending backoff behind: it must not keep a process alive
     this.agent = new Agent({ connect: { timeout: 5_000, lookup: checkedLookup(options.allowPrivate) as never }, keepAliveTimeout: 4_000 });
   }
 
@@ -117,7 +121,8 @@ export class AcumaticaHttp {
         return await this.once(url, init, signal);
       } catch (error) {
         if (signal?.aborted) throw cancelled();
-        if (isPrivateTarget(error)) throw new AcumaticaError('acumatica_unreachable', `${step}: ${describe(error, this.options.timeoutMs)}`);
+        if (isPrivateTarget(error))
+          throw new AcumaticaError('acumatica_unreachable', `${step}: ${describe(error, this.options.timeoutMs)}`);
         throw error;
       }
     };
