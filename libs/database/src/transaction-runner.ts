@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { ExponentialBackoff, handleWhen, retry, RetryPolicy } from 'cockatiel';
 import { DataSource, EntityManager } from 'typeorm';
 import { classifyDatabaseError, isTransientConflict } from './database-errors';
 
@@ -7,27 +7,29 @@ import { classifyDatabaseError, isTransientConflict } from './database-errors';
 export const TRANSACTION_ATTEMPTS = 4;
 
 /**
- * The one transaction helper (READ COMMITTED). A transaction that PostgreSQL aborts as a deadlock
- * victim (40P01) or for a serialization failure (40001) is run again from the start, a bounded
- * number of times with a short jittered pause: `work` must therefore only touch the database and
- * its own locals, and leave anything visible to others (events, answers) until `run` resolves.
+ * The one transaction helper (READ COMMITTED, PostgreSQL's default: no SET TRANSACTION round
+ * trip). A transaction that PostgreSQL aborts as a deadlock victim (40P01) or for a serialization
+ * failure (40001) is run again from the start (cockatiel's retry policy), a bounded number of times
+ * with a short jittered pause: `work` must therefore only touch the database and its own locals,
+ * and leave anything visible to others (events, answers) until `run` resolves.
  */
 @Injectable()
 export class TransactionRunner {
   private readonly logger = new Logger(TransactionRunner.name);
+  private readonly policy: RetryPolicy = retry(handleWhen(isTransientConflict), {
+    maxAttempts: TRANSACTION_ATTEMPTS - 1,
+    backoff: new ExponentialBackoff({ initialDelay: 20, maxDelay: 200 }),
+  });
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: DataSource) {
+    this.policy.onRetry(({ attempt, ...reason }) => {
+      const error = 'error' in reason ? reason.error : undefined;
+      this.logger.warn(`transaction attempt ${attempt} rolled back (${classifyDatabaseError(error)?.code}); running it again`);
+    });
+  }
 
-  async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.dataSource.transaction('READ COMMITTED', work);
-      } catch (error) {
-        if (attempt >= TRANSACTION_ATTEMPTS || !isTransientConflict(error)) throw error;
-        this.logger.warn(`transaction attempt ${attempt} rolled back (${classifyDatabaseError(error)?.code}); running it again`);
-        await sleep(Math.round(10 * 2 ** attempt * (0.5 + Math.random())));
-      }
-    }
+  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.policy.execute(() => this.dataSource.transaction(work));
   }
 }
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { dollarQuoted } from '@tablecast/database';
 import { DataSource, EntityManager } from 'typeorm';
 import { Outcome } from './change-set';
+import { FRESH_MARKS_SETTING } from './group-marks';
 
 export interface RecordRow {
   id: string;
@@ -86,9 +88,171 @@ SELECT c.ord, c.outcome, n.seq::text AS seq
   FROM classified c LEFT JOIN numbered n ON n.ord = c.ord
  ORDER BY c.ord`;
 
+
+/** One batch of a group whose changes name each record at most once (a later batch sees its writes). */
+export interface GroupWave {
+  /** The members (change sets) in the wave, in arrival order, each with its dedupe mark (hex) or null. */
+  members: { member: number; mark: string | null }[];
+  /** The wave's changes as one JSON array: {m: member, ord, id, op, data, ts}, applied in (m, ord) order. */
+  changes: string;
+}
+
+export interface GroupApply {
+  organizationId: string;
+  solutionId: string;
+  tableId: string;
+  /** The key fields the changes were mapped with: nothing is applied when the table's differ. */
+  keyFields: string[] | null;
+  /** A statement run first in the same message (e.g. writing dedupe marks, which sets FRESH_MARKS_SETTING). */
+  prelude?: string;
+  waves: GroupWave[];
+}
+
+export interface GroupLock {
+  solution: boolean;
+  /** Null when the table is gone. */
+  head: string | null;
+  key_fields: string[] | null;
+}
+
+export interface GroupAppliedRow {
+  m: number;
+  ord: number;
+  outcome: Outcome;
+  seq: string | null;
+}
+
+export interface GroupApplied {
+  prelude: Record<string, unknown>[];
+  lock: GroupLock;
+  waves: GroupAppliedRow[][];
+}
+
+/**
+ * The lock statement of a group: the solution (KEY SHARE, the existence check) then the table's
+ * catalog row (FOR UPDATE) — the global lock order. Its own statement: the apply statements after
+ * it take their snapshot once the lock is held, so they see what the previous holder committed.
+ */
+function groupLockStatement(input: GroupApply): string {
+  return `WITH scope AS MATERIALIZED (
+  SELECT s.id FROM solutions s WHERE s.id = ${dollarQuoted(input.solutionId)}::uuid AND s.organization_id = ${dollarQuoted(input.organizationId)}::uuid
+     FOR KEY SHARE)
+SELECT EXISTS (SELECT 1 FROM scope) AS solution, l.head::text AS head, l.key_fields
+  FROM (SELECT 1) AS one
+  LEFT JOIN (SELECT t.head, t.key_fields FROM data_tables t JOIN scope s ON s.id = t.solution_id
+              WHERE t.id = ${dollarQuoted(input.tableId)}::bigint FOR UPDATE OF t) l ON true`;
+}
+
+/**
+ * One wave of a group in one statement: APPLY_CHANGE_SET for several members at once, numbered
+ * head+1… in arrival order. Applies nothing unless the table (locked by the lock statement) still
+ * has the key fields the changes were mapped with; skips members whose dedupe mark was not fresh.
+ */
+function groupWaveStatement(input: GroupApply, wave: GroupWave): string {
+  const table = `${dollarQuoted(input.tableId)}::bigint`;
+  return `WITH clock AS MATERIALIZED (SELECT statement_timestamp() AS now),
+target AS MATERIALIZED (
+  SELECT t.id, t.head FROM data_tables t
+   WHERE t.id = ${table} AND t.solution_id = ${dollarQuoted(input.solutionId)}::uuid
+     AND COALESCE(to_jsonb(t.key_fields), 'null'::jsonb) = ${dollarQuoted(JSON.stringify(input.keyFields))}::jsonb),
+live AS MATERIALIZED (
+  SELECT w.m FROM jsonb_to_recordset(${dollarQuoted(JSON.stringify(wave.members.map((m) => ({ m: m.member, mark: m.mark }))))}::jsonb) AS w(m int, mark text)
+   WHERE EXISTS (SELECT 1 FROM target)
+     AND (w.mark IS NULL OR w.mark = ANY (string_to_array(current_setting('${FRESH_MARKS_SETTING}', true), ',')))),
+input AS (
+  SELECT x.* FROM jsonb_to_recordset(${dollarQuoted(wave.changes)}::jsonb) AS x(m int, ord int, id text, op text, data jsonb, ts bigint)
+   WHERE x.m IN (SELECT m FROM live)
+),
+classified AS (
+  SELECT i.m, i.ord, i.id COLLATE "C" AS id, i.op, i.data, i.ts,
+         COALESCE(NOT r.deleted, false) AS was_live, r.data AS old_data,
+         CASE
+           WHEN r.id IS NOT NULL AND i.ts IS NOT NULL AND r.source_ts IS NOT NULL
+                AND (i.ts < r.source_ts OR (i.ts = r.source_ts AND i.op = 'delete' AND NOT r.deleted)) THEN 'stale'
+           WHEN i.op = 'delete' AND r.deleted THEN 'unchanged'
+           WHEN i.op = 'delete' THEN 'deleted'
+           WHEN r.deleted IS FALSE AND r.data = i.data THEN 'unchanged'
+           WHEN i.op = 'update' OR r.deleted IS FALSE THEN 'updated'
+           ELSE 'inserted'
+         END AS outcome
+    FROM input i
+    LEFT JOIN records r ON r.table_id = ${table} AND r.id = i.id
+),
+numbered AS (
+  SELECT c.*, (SELECT head FROM target) + row_number() OVER (ORDER BY c.m, c.ord) AS seq
+    FROM classified c
+   WHERE c.outcome IN ('inserted', 'updated', 'deleted')
+),
+written AS (
+  INSERT INTO records AS r (table_id, id, data, deleted, seq, source_ts, modified_at)
+  SELECT ${table}, n.id,
+         CASE WHEN n.outcome = 'deleted' THEN COALESCE(n.old_data, n.data, '{}'::jsonb) ELSE n.data END,
+         n.outcome = 'deleted', n.seq, n.ts, (SELECT now FROM clock)
+    FROM numbered n
+  ON CONFLICT (table_id, id) DO UPDATE
+     SET data = EXCLUDED.data, deleted = EXCLUDED.deleted, seq = EXCLUDED.seq,
+         source_ts = COALESCE(EXCLUDED.source_ts, r.source_ts), modified_at = EXCLUDED.modified_at
+),
+logged AS (
+  INSERT INTO changes (table_id, seq, op, record_id, data, modified_at)
+  SELECT ${table}, n.seq,
+         CASE n.outcome WHEN 'inserted' THEN 'insert' WHEN 'updated' THEN 'update' ELSE 'delete' END,
+         n.id, CASE WHEN n.outcome = 'deleted' THEN NULL ELSE n.data END, (SELECT now FROM clock)
+    FROM numbered n
+),
+bumped AS (
+  UPDATE data_tables
+     SET head = head + (SELECT count(*) FROM numbered),
+         row_count = row_count + (SELECT COALESCE(sum(CASE WHEN c.outcome IN ('inserted', 'updated') AND NOT c.was_live THEN 1
+                                                          WHEN c.outcome = 'deleted' AND c.was_live THEN -1
+                                                          ELSE 0 END), 0)
+                                    FROM classified c),
+         updated_at = (SELECT now FROM clock)
+   WHERE id = ${table} AND EXISTS (SELECT 1 FROM numbered)
+),
+restamped AS (
+  UPDATE records r SET source_ts = c.ts
+    FROM classified c
+   WHERE c.outcome = 'unchanged' AND c.ts IS NOT NULL AND r.table_id = ${table} AND r.id = c.id
+     AND (r.source_ts IS NULL OR r.source_ts < c.ts)
+)
+SELECT c.m, c.ord, c.outcome, n.seq::text AS seq
+  FROM classified c LEFT JOIN numbered n ON n.m = c.m AND n.ord = c.ord
+ ORDER BY c.m, c.ord`;
+}
+
+/**
+ * The statements of a group, to be sent as one message (one round trip): the prelude (dedupe
+ * marks, before the table lock, as in \`DataWriter.write\`), the lock, then one statement per wave.
+ * Exported for the EXPLAIN harness (bench/explain.ts, tools/explain-apply.ts).
+ */
+export function groupApplyStatements(input: GroupApply): { prelude?: string; lock: string; waves: string[] } {
+  return { prelude: input.prelude, lock: groupLockStatement(input), waves: input.waves.map((wave) => groupWaveStatement(input, wave)) };
+}
+
+interface PgResult {
+  rows: Record<string, unknown>[];
+}
+
 @Injectable()
 export class RecordsRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Only the group committer (DataWriter.writeGroup) calls this, inside its transaction: dedupe
+   * marks, lock and every wave in one simple-query message, so no round trip comes back to Node
+   * while the table's lock is held (PostgreSQL runs each statement with its own snapshot).
+   */
+  async applyGroup(manager: EntityManager, input: GroupApply): Promise<GroupApplied> {
+    const statements = groupApplyStatements(input);
+    const text = [...(statements.prelude ? [statements.prelude] : []), statements.lock, ...statements.waves].join(';\n');
+    const client = (await manager.queryRunner!.connect()) as { query(text: string): Promise<PgResult | PgResult[]> };
+    const raw = await client.query(text);
+    const results = Array.isArray(raw) ? raw : [raw];
+    const prelude = statements.prelude ? results.shift()!.rows : [];
+    const lock = results.shift()!.rows[0] as unknown as GroupLock;
+    return { prelude, lock, waves: results.map((result) => result.rows as unknown as GroupAppliedRow[]) };
+  }
 
   /** Only the write path (DataWriter) calls this, holding the table's lock. */
   apply(manager: EntityManager, tableId: string, encodedChanges: string, head: string): Promise<AppliedRow[]> {
