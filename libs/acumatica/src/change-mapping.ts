@@ -44,7 +44,7 @@ function cellText(value: unknown): string | undefined {
 
 /** `_del` is true, 1, "true", "True" or "1": the source row is deleted in Acumatica's database. */
 export function isDeletedFlag(value: unknown): boolean {
-  if (value === true) return true;
+  if (value === true || value === 1) return true;
   const text = typeof value === 'string' ? value : isLosslessNumber(value) ? value.value : undefined;
   return text !== undefined && DELETED_FLAGS.has(text);
 }

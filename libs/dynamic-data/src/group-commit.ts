@@ -116,6 +116,11 @@ export class GroupCommitter {
     });
   }
 
+  /** Change sets waiting for the table's transaction in flight (they form its next group). */
+  queued(scope: WriteScope, table: string): number {
+    return this.queues.get(`${scope.organizationId}/${scope.solutionId}/${table}`)?.length ?? 0;
+  }
+
   private async drain(key: string, scope: WriteScope, table: string): Promise<void> {
     const queue = this.queues.get(key)!;
     while (queue.length > 0) {
