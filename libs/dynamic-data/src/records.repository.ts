@@ -46,10 +46,15 @@ classified AS (
     FROM input i
     LEFT JOIN records r ON r.table_id = $1 AND r.id = i.id
 ),
-numbered AS (
-  SELECT c.*, $3::bigint + row_number() OVER (ORDER BY c.ord) AS seq
+sequenced AS (
+  -- Numbered in the same pass: no join back (see groupWaveStatement).
+  SELECT c.*, CASE WHEN c.outcome IN ('inserted', 'updated', 'deleted')
+                   THEN $3::bigint + count(*) FILTER (WHERE c.outcome IN ('inserted', 'updated', 'deleted')) OVER (ORDER BY c.ord)
+              END AS seq
     FROM classified c
-   WHERE c.outcome IN ('inserted', 'updated', 'deleted')
+),
+numbered AS (
+  SELECT * FROM sequenced WHERE seq IS NOT NULL
 ),
 written AS (
   INSERT INTO records AS r (table_id, id, data, deleted, seq, source_ts, modified_at)
@@ -84,9 +89,9 @@ restamped AS (
    WHERE c.outcome = 'unchanged' AND c.ts IS NOT NULL AND r.table_id = $1 AND r.id = c.id
      AND (r.source_ts IS NULL OR r.source_ts < c.ts)
 )
-SELECT c.ord, c.outcome, n.seq::text AS seq
-  FROM classified c LEFT JOIN numbered n ON n.ord = c.ord
- ORDER BY c.ord`;
+SELECT q.ord, q.outcome, q.seq::text AS seq
+  FROM sequenced q
+ ORDER BY q.ord`;
 
 
 /** One batch of a group whose changes name each record at most once (a later batch sees its writes). */
@@ -178,10 +183,17 @@ classified AS (
     FROM input i
     LEFT JOIN records r ON r.table_id = ${table} AND r.id = i.id
 ),
-numbered AS (
-  SELECT c.*, (SELECT head FROM target) + row_number() OVER (ORDER BY c.m, c.ord) AS seq
+sequenced AS (
+  -- Numbered in the same pass (no join back, whose estimate of one row from jsonb_to_recordset
+  -- would make it a nested loop: 10,000 × 10,000 rows).
+  SELECT c.*, CASE WHEN c.outcome IN ('inserted', 'updated', 'deleted')
+                   THEN (SELECT head FROM target)
+                        + count(*) FILTER (WHERE c.outcome IN ('inserted', 'updated', 'deleted')) OVER (ORDER BY c.m, c.ord)
+              END AS seq
     FROM classified c
-   WHERE c.outcome IN ('inserted', 'updated', 'deleted')
+),
+numbered AS (
+  SELECT * FROM sequenced WHERE seq IS NOT NULL
 ),
 written AS (
   INSERT INTO records AS r (table_id, id, data, deleted, seq, source_ts, modified_at)
@@ -216,9 +228,9 @@ restamped AS (
    WHERE c.outcome = 'unchanged' AND c.ts IS NOT NULL AND r.table_id = ${table} AND r.id = c.id
      AND (r.source_ts IS NULL OR r.source_ts < c.ts)
 )
-SELECT c.m, c.ord, c.outcome, n.seq::text AS seq
-  FROM classified c LEFT JOIN numbered n ON n.m = c.m AND n.ord = c.ord
- ORDER BY c.m, c.ord`;
+SELECT q.m, q.ord, q.outcome, q.seq::text AS seq
+  FROM sequenced q
+ ORDER BY q.m, q.ord`;
 }
 
 /**
