@@ -31,6 +31,33 @@ export class TransactionRunner {
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.policy.execute(() => this.dataSource.transaction(work));
   }
+
+  /**
+   * Sends `text` — several statements, no parameters (see dollarQuoted) — as one simple-query
+   * message: PostgreSQL runs them as one implicit transaction, each statement with its own
+   * snapshot, and commits at the end; any error rolls all of it back. One round trip in all, so
+   * no lock taken by one statement is held while Node answers. Retried like `run`. Returns each
+   * statement's rows, in order.
+   */
+  runMessage(text: string): Promise<Record<string, unknown>[][]> {
+    return this.policy.execute(async () => {
+      const [client, release] = (await (this.dataSource.driver as unknown as { obtainMasterConnection(): Promise<[PgClient, (error?: unknown) => void]> }).obtainMasterConnection());
+      let failure: unknown;
+      try {
+        const raw = await client.query(text);
+        return (Array.isArray(raw) ? raw : [raw]).map((result) => result.rows);
+      } catch (error) {
+        failure = classifyDatabaseError(error)?.kind === 'unavailable' ? error : undefined; // a broken connection leaves the pool
+        throw error;
+      } finally {
+        release(failure);
+      }
+    });
+  }
+}
+
+interface PgClient {
+  query(text: string): Promise<{ rows: Record<string, unknown>[] } | { rows: Record<string, unknown>[] }[]>;
 }
 
 // Note for repositories: TypeORM's query() returns [rows, count] for a top-level UPDATE/DELETE …

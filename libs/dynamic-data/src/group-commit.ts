@@ -6,7 +6,15 @@ import { classifyDatabaseError, TransactionRunner } from '@tablecast/database';
 import { EntityManager } from 'typeorm';
 import { ChangeInput, countOutcomes, encodeMemberChanges, Outcome, OutcomeCounts, RecordTooLargeError } from './change-set';
 import { DataWriter, WriteScope } from './data-writer';
-import { GroupApplied, GroupWave, RecordsRepository } from './records.repository';
+import {
+  GROUP_SOLUTION_GONE,
+  GROUP_TABLE_CHANGED,
+  GroupApply,
+  GroupApplied,
+  groupApplyMessage,
+  GroupWave,
+  readGroupApplied,
+} from './records.repository';
 import { TableChangedEvents } from './table-changed.events';
 import { TablesRepository } from './tables.repository';
 
@@ -86,9 +94,9 @@ const EMPTY_COUNTS = (): OutcomeCounts => countOutcomes([]);
  * arrive for it wait; then they are applied together in one transaction: one multi-row dedupe
  * insert, one table lock, the sets in arrival order, one commit, one "table changed" event. A lone
  * change set goes straight through. Everything that can refuse one member (mapping, the record
- * size limit) runs before the lock, and the dedupe marks, the lock and the apply travel in one
- * message; if the group's transaction fails all the same, its members are retried one by one, so
- * each stays all-or-nothing with its own answer.
+ * size limit) runs before the lock, and the dedupe marks, the lock, the apply and the commit are
+ * one message (one round trip, one implicit transaction); if it fails all the same, its members
+ * are retried one by one, so each stays all-or-nothing with its own answer.
  */
 @Injectable()
 export class GroupCommitter {
@@ -97,7 +105,6 @@ export class GroupCommitter {
 
   constructor(
     private readonly tables: TablesRepository,
-    private readonly records: RecordsRepository,
     private readonly events: TableChangedEvents,
     private readonly transactions: TransactionRunner,
     private readonly writer: DataWriter,
@@ -148,7 +155,7 @@ export class GroupCommitter {
         return await this.apply(scope, meta, prepared);
       } catch (error) {
         if (error instanceof StaleTableError) continue;
-        if (prepared.length === 1 || classifyDatabaseError(error)?.kind === 'unavailable') {
+        if (prepared.length === 1 || error instanceof NotFoundError || classifyDatabaseError(error)?.kind === 'unavailable') {
           for (const { pending } of prepared) pending.reject(error);
           return;
         }
@@ -208,12 +215,16 @@ export class GroupCommitter {
     const marked = sent.filter((p) => p.pending.member.mark);
     const markKeys = marked.map((p) => p.pending.member.mark!.key).sort();
     const prelude = marked.length > 0 ? marked[0].pending.member.mark!.statement(scope, markKeys) : undefined;
-    const applied = await this.transactions.run(async (manager) => {
-      const result = await this.records.applyGroup(manager, { ...scope, tableId: meta.id, keyFields: meta.keyFields, prelude, waves });
-      if (!result.lock.solution) throw new NotFoundError('No such solution in this organization.');
-      if (result.lock.head === null || !sameKeys(result.lock.key_fields, meta.keyFields)) throw new StaleTableError();
-      return result;
-    });
+    const input: GroupApply = { ...scope, tableId: meta.id, keyFields: meta.keyFields, prelude, waves };
+    let applied: GroupApplied;
+    try {
+      applied = readGroupApplied(input, await this.transactions.runMessage(groupApplyMessage(input)));
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === GROUP_SOLUTION_GONE) throw new NotFoundError('No such solution in this organization.');
+      if (code === GROUP_TABLE_CHANGED) throw new StaleTableError();
+      throw error;
+    }
     this.answer(meta, scope, prepared, applied, new Set(prelude ? String(applied.prelude[0]?.marks ?? '').split(',') : []));
   }
 
@@ -248,7 +259,9 @@ export class GroupCommitter {
       outcomes.set(row.m, list);
       if (row.seq !== null) added.set(row.m, (added.get(row.m) ?? 0) + 1);
     }
-    const before = Number(applied.lock.head);
+    let total = 0;
+    for (const n of added.values()) total += n;
+    const before = applied.head - total;
     let head = before;
     const heads = new Map<number, number>();
     for (const p of prepared) if (p.member >= 0) heads.set(p.member, (head += added.get(p.member) ?? 0));

@@ -113,13 +113,6 @@ export interface GroupApply {
   waves: GroupWave[];
 }
 
-export interface GroupLock {
-  solution: boolean;
-  /** Null when the table is gone. */
-  head: string | null;
-  key_fields: string[] | null;
-}
-
 export interface GroupAppliedRow {
   m: number;
   ord: number;
@@ -129,41 +122,46 @@ export interface GroupAppliedRow {
 
 export interface GroupApplied {
   prelude: Record<string, unknown>[];
-  lock: GroupLock;
   waves: GroupAppliedRow[][];
+  /** The table's head after the group. */
+  head: number;
 }
+
+/** SQLSTATEs the lock statement raises (the whole message rolls back). */
+export const GROUP_SOLUTION_GONE = 'TCG01';
+export const GROUP_TABLE_CHANGED = 'TCG02';
 
 /**
  * The lock statement of a group: the solution (KEY SHARE, the existence check) then the table's
- * catalog row (FOR UPDATE) — the global lock order. Its own statement: the apply statements after
- * it take their snapshot once the lock is held, so they see what the previous holder committed.
+ * catalog row (FOR UPDATE) — the global lock order. It raises GROUP_SOLUTION_GONE when the solution
+ * is gone, GROUP_TABLE_CHANGED when the table is gone or its key fields are no longer the ones the
+ * changes were mapped with. Its own statement: the apply statements after it take their snapshot
+ * once the lock is held, so they see what the previous holder committed.
  */
 function groupLockStatement(input: GroupApply): string {
-  return `WITH scope AS MATERIALIZED (
-  SELECT s.id FROM solutions s WHERE s.id = ${dollarQuoted(input.solutionId)}::uuid AND s.organization_id = ${dollarQuoted(input.organizationId)}::uuid
-     FOR KEY SHARE)
-SELECT EXISTS (SELECT 1 FROM scope) AS solution, l.head::text AS head, l.key_fields
-  FROM (SELECT 1) AS one
-  LEFT JOIN (SELECT t.head, t.key_fields FROM data_tables t JOIN scope s ON s.id = t.solution_id
-              WHERE t.id = ${dollarQuoted(input.tableId)}::bigint FOR UPDATE OF t) l ON true`;
+  const body = `BEGIN
+  PERFORM 1 FROM solutions s WHERE s.id = ${dollarQuoted(input.solutionId)}::uuid AND s.organization_id = ${dollarQuoted(input.organizationId)}::uuid FOR KEY SHARE;
+  IF NOT FOUND THEN RAISE EXCEPTION 'the solution is gone' USING ERRCODE = '${GROUP_SOLUTION_GONE}'; END IF;
+  PERFORM 1 FROM data_tables t
+   WHERE t.id = ${dollarQuoted(input.tableId)}::bigint AND t.solution_id = ${dollarQuoted(input.solutionId)}::uuid
+     AND COALESCE(to_jsonb(t.key_fields), 'null'::jsonb) = ${dollarQuoted(JSON.stringify(input.keyFields))}::jsonb
+     FOR UPDATE;
+  IF NOT FOUND THEN RAISE EXCEPTION 'the table changed' USING ERRCODE = '${GROUP_TABLE_CHANGED}'; END IF;
+END`;
+  return `DO ${dollarQuoted(body)}`;
 }
 
 /**
  * One wave of a group in one statement: APPLY_CHANGE_SET for several members at once, numbered
- * head+1… in arrival order. Applies nothing unless the table (locked by the lock statement) still
- * has the key fields the changes were mapped with; skips members whose dedupe mark was not fresh.
+ * head+1… in arrival order; skips members whose dedupe mark was not fresh.
  */
 function groupWaveStatement(input: GroupApply, wave: GroupWave): string {
   const table = `${dollarQuoted(input.tableId)}::bigint`;
   return `WITH clock AS MATERIALIZED (SELECT statement_timestamp() AS now),
-target AS MATERIALIZED (
-  SELECT t.id, t.head FROM data_tables t
-   WHERE t.id = ${table} AND t.solution_id = ${dollarQuoted(input.solutionId)}::uuid
-     AND COALESCE(to_jsonb(t.key_fields), 'null'::jsonb) = ${dollarQuoted(JSON.stringify(input.keyFields))}::jsonb),
+target AS MATERIALIZED (SELECT t.id, t.head FROM data_tables t WHERE t.id = ${table}),
 live AS MATERIALIZED (
   SELECT w.m FROM jsonb_to_recordset(${dollarQuoted(JSON.stringify(wave.members.map((m) => ({ m: m.member, mark: m.mark }))))}::jsonb) AS w(m int, mark text)
-   WHERE EXISTS (SELECT 1 FROM target)
-     AND (w.mark IS NULL OR w.mark = ANY (string_to_array(current_setting('${FRESH_MARKS_SETTING}', true), ',')))),
+   WHERE (w.mark IS NULL OR w.mark = ANY (string_to_array(current_setting('${FRESH_MARKS_SETTING}', true), ',')))),
 input AS (
   SELECT x.* FROM jsonb_to_recordset(${dollarQuoted(wave.changes)}::jsonb) AS x(m int, ord int, id text, op text, data jsonb, ts bigint)
    WHERE x.m IN (SELECT m FROM live)
@@ -234,37 +232,39 @@ SELECT q.m, q.ord, q.outcome, q.seq::text AS seq
 }
 
 /**
- * The statements of a group, to be sent as one message (one round trip): the prelude (dedupe
- * marks, before the table lock, as in \`DataWriter.write\`), the lock, then one statement per wave.
- * Exported for the EXPLAIN harness (bench/explain.ts, tools/explain-apply.ts).
+ * The statements of a group, to be sent as one message (one round trip, one implicit transaction:
+ * TransactionRunner.runMessage): the prelude (dedupe marks, before the table lock, as in
+ * \`DataWriter.write\`), the lock, one statement per wave, and the head after them.
+ * Exported for the EXPLAIN harness (bench/explain.ts, tools/explain-apply.ts): run \`lock\`, then
+ * EXPLAIN (ANALYZE, BUFFERS) one of \`waves\`, in a transaction.
  */
-export function groupApplyStatements(input: GroupApply): { prelude?: string; lock: string; waves: string[] } {
-  return { prelude: input.prelude, lock: groupLockStatement(input), waves: input.waves.map((wave) => groupWaveStatement(input, wave)) };
+export function groupApplyStatements(input: GroupApply): { prelude?: string; lock: string; waves: string[]; head: string } {
+  return {
+    prelude: input.prelude,
+    lock: groupLockStatement(input),
+    waves: input.waves.map((wave) => groupWaveStatement(input, wave)),
+    head: `SELECT head::text AS head FROM data_tables WHERE id = ${dollarQuoted(input.tableId)}::bigint`,
+  };
 }
 
-interface PgResult {
-  rows: Record<string, unknown>[];
+/** The group's statements as one message text. */
+export function groupApplyMessage(input: GroupApply): string {
+  const statements = groupApplyStatements(input);
+  return [...(statements.prelude ? [statements.prelude] : []), statements.lock, ...statements.waves, statements.head].join(';\n');
+}
+
+/** What the message's statements returned (TransactionRunner.runMessage), read back. */
+export function readGroupApplied(input: GroupApply, results: Record<string, unknown>[][]): GroupApplied {
+  const rest = [...results];
+  const prelude = input.prelude ? rest.shift()! : [];
+  rest.shift(); // the lock
+  const head = Number(rest.pop()![0].head);
+  return { prelude, waves: rest as unknown as GroupAppliedRow[][], head };
 }
 
 @Injectable()
 export class RecordsRepository {
   constructor(private readonly dataSource: DataSource) {}
-
-  /**
-   * Only the group committer (DataWriter.writeGroup) calls this, inside its transaction: dedupe
-   * marks, lock and every wave in one simple-query message, so no round trip comes back to Node
-   * while the table's lock is held (PostgreSQL runs each statement with its own snapshot).
-   */
-  async applyGroup(manager: EntityManager, input: GroupApply): Promise<GroupApplied> {
-    const statements = groupApplyStatements(input);
-    const text = [...(statements.prelude ? [statements.prelude] : []), statements.lock, ...statements.waves].join(';\n');
-    const client = (await manager.queryRunner!.connect()) as { query(text: string): Promise<PgResult | PgResult[]> };
-    const raw = await client.query(text);
-    const results = Array.isArray(raw) ? raw : [raw];
-    const prelude = statements.prelude ? results.shift()!.rows : [];
-    const lock = results.shift()!.rows[0] as unknown as GroupLock;
-    return { prelude, lock, waves: results.map((result) => result.rows as unknown as GroupAppliedRow[]) };
-  }
 
   /** Only the write path (DataWriter) calls this, holding the table's lock. */
   apply(manager: EntityManager, tableId: string, encodedChanges: string, head: string): Promise<AppliedRow[]> {
