@@ -44,6 +44,7 @@ async function main(): Promise<void> {
         const input: GroupApply = { organizationId: org, solutionId: sol, tableId: table, keyFields: null, waves: [{ members: [{ member: 0, mark: null }], changes: `[${encoded.join(',')}]` }] };
         const statements = groupApplyStatements(input);
         await db.query('BEGIN');
+        await db.query(`SET LOCAL work_mem = '64MB'`); // as the group's message does
         await db.query(statements.lock); // a DO block: the table's row lock, as the group's message takes it
         const plan = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${statements.waves[0]}`);
         await db.query('COMMIT'); // the updates run against the inserted records

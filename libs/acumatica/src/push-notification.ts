@@ -45,10 +45,11 @@ function* parseLossless(text: string, limits: ParseLimits): Generator<void, unkn
 /**
  * A number literal whose value or text a double (JSON.parse, then JSON.stringify) could change: an
  * exponent, 16 or more digits, a fraction ending in 0 (\`1.50\`: jsonb keeps the scale), a fraction
- * JSON.stringify would write with an exponent (\`0.0000001\`), or minus zero. The scan also looks
- * inside strings, so it errs only towards the exact (slower) parser.
+ * JSON.stringify would write with an exponent (\`0.0000001\`), or minus zero — right after what
+ * can precede a number in an object (\`:\`, \`,\`, \`[\`). The scan also looks inside strings, so it
+ * errs only towards the exact (slower) parser.
  */
-const MAYBE_INEXACT = /\d[eE]|[\d.]{16,}|\.\d*0(?!\d)|\.0{6}|-0(?![.\d])/g;
+const MAYBE_INEXACT = /[:,[]\s*(?:-?[\d.]*\d[eE]|-?[\d.]{16,}|-?\d+\.\d*0(?!\d)|-?0\.0{6}|-0(?![.\d]))/g;
 /** Where the only such literal is the top-level TimeStamp (Acumatica's .NET ticks), its digits. */
 const TICKS_LITERAL = /^-?\d+$/;
 
@@ -74,7 +75,7 @@ function parseQuickly(text: string, limits: ParseLimits): Record<string, unknown
   // One literal could be inexact: only the top-level TimeStamp may be it, as a number a double cannot hold.
   const ticks = body.TimeStamp;
   if (typeof ticks !== 'number' || Number.isSafeInteger(ticks)) return undefined;
-  const literal = numberLiteralAround(text, first.index);
+  const literal = numberLiteralAround(text, first.index + first[0].length - 1);
   if (!TICKS_LITERAL.test(literal) || Number(literal) !== ticks) return undefined;
   body.TimeStamp = new ExactNumber(literal);
   return body;

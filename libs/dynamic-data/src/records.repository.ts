@@ -247,16 +247,21 @@ export function groupApplyStatements(input: GroupApply): { prelude?: string; loc
   };
 }
 
+const GROUP_WORK_MEM = `SET LOCAL work_mem = '64MB'`;
+
 /** The group's statements as one message text. */
 export function groupApplyMessage(input: GroupApply): string {
   const statements = groupApplyStatements(input);
-  return [...(statements.prelude ? [statements.prelude] : []), statements.lock, ...statements.waves, statements.head].join(';\n');
+  // A wave numbers its changes with a sort that carries their data: enough memory keeps a 10,000-row one off the disk.
+  return [GROUP_WORK_MEM, ...(statements.prelude ? [statements.prelude] : []), statements.lock, ...statements.waves, statements.head].join(';\n');
 }
 
 /** What the message's statements returned (TransactionRunner.runMessage), read back. */
 export function readGroupApplied(input: GroupApply, results: Record<string, unknown>[][]): GroupApplied {
   const rest = [...results];
-  const prelude = input.prelude ? rest.shift()! : [];
+  const prelude: Record<string, unknown>[] = [];
+  rest.shift(); // SET LOCAL work_mem
+  if (input.prelude) prelude.splice(0, prelude.length, ...rest.shift()!);
   rest.shift(); // the lock
   const head = Number(rest.pop()![0].head);
   return { prelude, waves: rest as unknown as GroupAppliedRow[][], head };
