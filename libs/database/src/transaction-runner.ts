@@ -44,12 +44,16 @@ export class TransactionRunner {
       const driver = this.dataSource.driver as unknown as { obtainMasterConnection(): Promise<[MessageClient, (error?: unknown) => void]> };
       const [client, release] = await driver.obtainMasterConnection();
       let broken: unknown;
+      // A connection that dies while lent emits 'error' (as TypeORM's query runner, listen: unheard, it would crash the process); the query rejects too.
+      const onError = (error: unknown) => (broken = error);
+      client.on('error', onError);
       try {
         return await work(client);
       } catch (error) {
         if (classifyDatabaseError(error)?.kind === 'unavailable') broken = error; // a broken connection leaves the pool
         throw error;
       } finally {
+        client.removeListener('error', onError);
         release(broken);
       }
     });
@@ -59,4 +63,6 @@ export class TransactionRunner {
 /** What runOnConnection lends: node-postgres's client (a text without parameters may hold several statements). */
 export interface MessageClient {
   query(text: string): Promise<{ rows: Record<string, unknown>[] } | { rows: Record<string, unknown>[] }[]>;
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  removeListener(event: 'error', listener: (error: unknown) => void): unknown;
 }
