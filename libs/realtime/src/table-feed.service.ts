@@ -152,6 +152,11 @@ export class TableFeedService {
       });
   }
 
+  /** Sockets connected to this node's namespace (metrics). */
+  sockets(): number {
+    return this.namespace?.sockets.size ?? 0;
+  }
+
   /** Subscriptions on this node (metrics, tests). */
   count(): number {
     let n = 0;
