@@ -12,7 +12,7 @@ import { exactJsonSocketParser } from '@tablecast/common';
  * The exact-JSON encoder, remembering the last encoding of an event payload: a table's event goes
  * to its room shards as one broadcast each, and is encoded once for all of them.
  */
-class OnceEncoder extends exactJsonSocketParser.Encoder {
+export class OnceEncoder extends exactJsonSocketParser.Encoder {
   private last?: { payload: object; event: unknown; nsp: string; encoded: ReturnType<Encoder['encode']> };
 
   override encode(packet: Packet): ReturnType<Encoder['encode']> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Namespace } from 'socket.io';
-import { ChangesPage, ChangesService, TableChanged } from '@tablecast/dynamic-data';
+import { ChangesPage, ChangesService, ChangeView, TableChanged } from '@tablecast/dynamic-data';
 import { ResubscribePayload, TableAddress, TableChangePayload } from './realtime.types';
 import { RoomShard, Subscription, tableKey, TableRoom, TableSocket } from './subscription';
 
@@ -29,6 +29,7 @@ export class TableFeedService {
   private readonly logger = new Logger(TableFeedService.name);
   private readonly rooms = new Map<string, TableRoom>();
   private readonly inFlight = new Map<string, Promise<ChangesPage | undefined>>();
+  private readonly payloads = new WeakMap<object, TableChangePayload>();
   private namespace?: Namespace;
   private readonly listeners: DeliveryListener[] = [];
 
@@ -190,14 +191,12 @@ export class TableFeedService {
         if (subscription.closed || subscription.shard) return;
         if (page === undefined) return this.dropWithResubscribe(subscription, 'table_dropped');
         if ('reset' in page) return this.dropWithResubscribe(subscription, 'log_purged');
-        // Only what follows lastSent without a gap is sent; a read is never older than lastSent.
-        const fresh = page.items.filter((change) => change.seq > after);
-        if (fresh.length === 0 || fresh[0].seq !== after + 1) break;
-        const payload = { ...room.address, changes: fresh, head: page.head };
+        const payload = this.payload(room, page, after);
+        if (!payload) break;
         subscription.socket.emit('onTableChange', payload);
-        subscription.ownLastSent = fresh[fresh.length - 1].seq;
+        subscription.ownLastSent = payload.changes[payload.changes.length - 1].seq;
         this.notify(payload, 1);
-        if (fresh.length < BATCH) break;
+        if (payload.changes.length < BATCH) break;
       }
     } while (subscription.dirty && !subscription.closed && !subscription.shard);
   }
@@ -265,11 +264,11 @@ export class TableFeedService {
         if (room.cursor !== from) continue; // the room emptied and restarted elsewhere meanwhile
         if (page === undefined) return this.dropRoom(room, 'table_dropped', true);
         if ('reset' in page) return this.dropRoom(room, 'log_purged', true);
-        const fresh = page.items.filter((change) => change.seq > from);
-        if (fresh.length === 0 || fresh[0].seq !== from + 1) break;
-        await this.broadcast(room, { ...room.address, changes: fresh, head: page.head });
+        const payload = this.payload(room, page, from);
+        if (!payload) break;
+        await this.broadcast(room, payload);
         this.admitWaiting(room);
-        if (fresh.length < BATCH) break;
+        if (payload.changes.length < BATCH) break;
       }
     } while (room.dirty);
   }
@@ -313,6 +312,22 @@ export class TableFeedService {
       this.inFlight.set(key, pending);
     }
     return pending;
+  }
+
+  /**
+   * The event for what a page holds after `after`: only what follows it without a gap (a read is
+   * never older than `after`). Readers of one page read from the same position (they shared the
+   * query), so they share the event too — and the encoder encodes it once for all of them.
+   */
+  private payload(room: TableRoom, page: { items: ChangeView[]; head: number }, after: number): TableChangePayload | undefined {
+    let payload = this.payloads.get(page);
+    if (!payload) {
+      const fresh = page.items.filter((change) => change.seq > after);
+      if (fresh.length === 0 || fresh[0].seq !== after + 1) return undefined;
+      payload = { ...room.address, changes: fresh, head: page.head };
+      this.payloads.set(page, payload);
+    }
+    return payload;
   }
 
   private notify(payload: TableChangePayload, recipients: number): void {
