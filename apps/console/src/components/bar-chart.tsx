@@ -27,7 +27,14 @@ export function BarChart({ label, values, unit, summary }: { label: string; valu
         </text>
         {values.map((v, i) =>
           v === null || v === 0 ? null : (
-            <rect key={i} x={pad.left + i * slot + 1} width={Math.max(1, slot - 2)} y={pad.top + plot - (v / max) * plot} height={(v / max) * plot} className="bar">
+            <rect
+              key={i}
+              x={pad.left + i * slot + 1}
+              width={Math.max(1, slot - 2)}
+              y={pad.top + plot - (v / max) * plot}
+              height={(v / max) * plot}
+              className="bar"
+            >
               <title>
                 {values.length - 1 - i === 0 ? 'this minute' : `${values.length - 1 - i} min ago`}: {v} {unit}
               </title>

@@ -100,7 +100,8 @@ export function DeliveryDetails({ delivery, onClose }: { delivery: Delivery; onC
       {receipt && (
         <>
           <p>
-            Inserted {receipt.inserted ?? 0}, updated {receipt.updated ?? 0}, deleted {receipt.deleted ?? 0}, unchanged {receipt.unchanged ?? 0}, stale {receipt.stale ?? 0}
+            Inserted {receipt.inserted ?? 0}, updated {receipt.updated ?? 0}, deleted {receipt.deleted ?? 0}, unchanged{' '}
+            {receipt.unchanged ?? 0}, stale {receipt.stale ?? 0}
             {receipt.duplicate ? ' (a duplicate: nothing changed)' : ''}.
           </p>
           <pre className="json">{JSON.stringify(receipt, null, 2)}</pre>

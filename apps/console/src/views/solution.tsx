@@ -39,7 +39,10 @@ export function SolutionPage() {
 function CdcUrl({ cdcUrl }: { cdcUrl: string }) {
   return (
     <section className="card" aria-label="Acumatica destination">
-      <Field label="CDC URL" hint="Paste into Acumatica's push notification destination and append the table name after ?table= (e.g. …?table=Customers).">
+      <Field
+        label="CDC URL"
+        hint="Paste into Acumatica's push notification destination and append the table name after ?table= (e.g. …?table=Customers)."
+      >
         {(id) => (
           <div className="row">
             <input id={id} readOnly value={cdcUrl} className="mono grow" onFocus={(e) => e.currentTarget.select()} />
@@ -48,7 +51,8 @@ function CdcUrl({ cdcUrl }: { cdcUrl: string }) {
         )}
       </Field>
       <p>
-        Header to add in Acumatica: <code>Authorization: Bearer &lt;token&gt;</code> <span className="muted">(a token with the cdc:push scope)</span>
+        Header to add in Acumatica: <code>Authorization: Bearer &lt;token&gt;</code>{' '}
+        <span className="muted">(a token with the cdc:push scope)</span>
       </p>
     </section>
   );

@@ -8,12 +8,7 @@ import { Breadcrumbs } from './breadcrumbs';
 import { ChangesTab } from './changes';
 import { RecordsTab } from './records';
 import { SourceTab } from './source';
-
-export interface TableProps {
-  org: string;
-  sol: string;
-  table: string;
-}
+import type { TableProps } from './table-props';
 
 export function TablePage() {
   const { org = '', sol = '', table = '' } = useParams();

@@ -41,7 +41,8 @@ export function WebhookPage() {
       {w && (
         <>
           <p>
-            {w.enabled ? 'Enabled' : `Disabled${w.disabledReason ? `: ${w.disabledReason}` : ''}`} · {w.tables ? `tables ${w.tables.join(', ')}` : 'every table'}
+            {w.enabled ? 'Enabled' : `Disabled${w.disabledReason ? `: ${w.disabledReason}` : ''}`} ·{' '}
+            {w.tables ? `tables ${w.tables.join(', ')}` : 'every table'}
             {w.description ? ` · ${w.description}` : ''}
           </p>
           <div className="row">
@@ -94,7 +95,9 @@ export function WebhookPage() {
                 </>
               )}
             </Field>
-            <Field label="Since">{(id) => <input id={id} type="number" min={0} required value={since} onChange={(e) => setSince(e.target.value)} />}</Field>
+            <Field label="Since">
+              {(id) => <input id={id} type="number" min={0} required value={since} onChange={(e) => setSince(e.target.value)} />}
+            </Field>
             <button type="submit" disabled={action.busy}>
               Replay
             </button>

@@ -1,0 +1,6 @@
+/** Which table a table tab shows. */
+export interface TableProps {
+  org: string;
+  sol: string;
+  table: string;
+}
