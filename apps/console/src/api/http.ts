@@ -74,7 +74,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 
 /** Reads a problem+json body; an answer that is not one still becomes an ApiError naming the status. */
 export async function toApiError(response: Response): Promise<ApiError> {
-  const fallback = `${response.status} ${response.statusText || 'request failed'}`.trim();
+  const fallback = `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''} without a problem description.`;
   let body: unknown;
   try {
     body = JSON.parse(await response.text());
