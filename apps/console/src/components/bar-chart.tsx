@@ -11,7 +11,7 @@ export function BarChart({ label, values, unit, summary }: { label: string; valu
       <figcaption>
         <strong>{label}</strong> <span className="muted">{summary}</span>
       </figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${label}: ${summary}`} preserveAspectRatio="none">
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${label}: ${summary}`}>
         <line x1={pad.left} x2={width - pad.right} y1={height - pad.bottom} y2={height - pad.bottom} className="axis" />
         <text x={pad.left - 4} y={pad.top + 10} textAnchor="end" className="tick">
           {max}

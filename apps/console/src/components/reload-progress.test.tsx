@@ -3,7 +3,17 @@ import { describe, expect, it } from 'vitest';
 import type { Reload } from '../api/types';
 import { ReloadProgress } from './reload-progress';
 
-const base: Reload = { id: 'r', mode: 'full', status: 'running', createdAt: '', startedAt: '', finishedAt: null, progress: { pages: 3, rowsRead: 2500 }, result: null, error: null };
+const base: Reload = {
+  id: 'r',
+  mode: 'full',
+  status: 'running',
+  createdAt: '',
+  startedAt: '',
+  finishedAt: null,
+  progress: { pages: 3, rowsRead: 2500 },
+  result: null,
+  error: null,
+};
 
 describe('ReloadProgress', () => {
   it('is indeterminate while running and says what was read', () => {

@@ -59,7 +59,11 @@ describe('reading the change log backwards', () => {
   });
 
   it('stops when the log was purged', async () => {
-    const read = await readBackwards(async (since) => (since < 1000 ? { reset: true as const, head: 2500 } : fetchPage(since, 1000)), 2500, 10);
+    const read = await readBackwards(
+      async (since) => (since < 1000 ? { reset: true as const, head: 2500 } : fetchPage(since, 1000)),
+      2500,
+      10,
+    );
     expect(read).toMatchObject({ purged: true, before: 1500 });
     expect(read.changes).toHaveLength(1000);
   });

@@ -14,7 +14,10 @@ export function stubFetch(route: Route) {
   const fetchMock = vi.fn(async (input: string | URL, init: RequestInit = {}) => {
     const url = new URL(String(input), 'http://console.test');
     calls.push({ url, init });
-    const answer = route(url, init) ?? { status: 404, body: { type: 'about:blank', title: 'Not Found', status: 404, detail: `no stub for ${url.pathname}` } };
+    const answer = route(url, init) ?? {
+      status: 404,
+      body: { type: 'about:blank', title: 'Not Found', status: 404, detail: `no stub for ${url.pathname}` },
+    };
     const status = answer.status ?? 200;
     const type = status >= 400 ? 'application/problem+json' : 'application/json';
     return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), { status, headers: { 'Content-Type': type } });
@@ -23,7 +26,13 @@ export function stubFetch(route: Route) {
   return calls;
 }
 
-export const OPERATOR: Identity = { kind: 'operator', organizationId: null, scopes: ['cdc:push', 'data:read', 'data:write', 'org:admin'], name: null, expiresAt: null };
+export const OPERATOR: Identity = {
+  kind: 'operator',
+  organizationId: null,
+  scopes: ['cdc:push', 'data:read', 'data:write', 'org:admin'],
+  name: null,
+  expiresAt: null,
+};
 
 export function problem(status: number, detail: string, errors?: { field: string; message: string }[]) {
   return { status, body: { type: 'about:blank', title: 'Problem', status, detail, errors } };

@@ -3,14 +3,22 @@ import { describe, expect, it } from 'vitest';
 import { fakeLiveTable, OPERATOR, renderSignedIn, stubFetch } from '../test/helpers';
 import { ChangesTab } from './changes';
 
-const change = (seq: number, op: string, id: string) => ({ seq, op, id, data: op === 'delete' ? null : {}, modifiedAt: '2026-12-01T10:00:00Z' });
+const change = (seq: number, op: string, id: string) => ({
+  seq,
+  op,
+  id,
+  data: op === 'delete' ? null : {},
+  modifiedAt: '2026-12-01T10:00:00Z',
+});
 
 describe('live change feed', () => {
   it('lists the recent log then live changes, newest first, each once, with the feed status', async () => {
     stubFetch((url) => {
       if (url.pathname === '/v2.0/tool/whoami') return { body: OPERATOR };
-      if (url.pathname === '/v2.0/tool/organizations/o/solutions/s/tables/Customers') return { body: { name: 'Customers', keyFields: null, rowCount: 2, head: 2, createdAt: '', updatedAt: '' } };
-      if (url.pathname === '/v2.0/tool/organizations/o/solutions/s/tables/Customers/changes') return { body: { items: [change(1, 'insert', 'C1'), change(2, 'insert', 'C2')], head: 2 } };
+      if (url.pathname === '/v2.0/tool/organizations/o/solutions/s/tables/Customers')
+        return { body: { name: 'Customers', keyFields: null, rowCount: 2, head: 2, createdAt: '', updatedAt: '' } };
+      if (url.pathname === '/v2.0/tool/organizations/o/solutions/s/tables/Customers/changes')
+        return { body: { items: [change(1, 'insert', 'C1'), change(2, 'insert', 'C2')], head: 2 } };
     });
     const live = fakeLiveTable();
     renderSignedIn(<ChangesTab org="o" sol="s" table="Customers" />, { open: () => live.table });

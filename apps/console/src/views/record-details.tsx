@@ -1,3 +1,4 @@
+import { focusOnMount } from '../components/focus';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/endpoints';
 import type { Change, TableRecord } from '../api/types';
@@ -58,7 +59,7 @@ export function RecordDetails({
   }, [search, latest]);
 
   return (
-    <section role="region" aria-label={`Record ${record.id}`} className="card">
+    <section ref={focusOnMount} tabIndex={-1} role="region" aria-label={`Record ${record.id}`} className="card">
       <div className="row">
         <h3 className="grow mono">Record {record.id}</h3>
         <button type="button" onClick={onClose}>

@@ -15,7 +15,9 @@ function stub() {
     if (url.pathname === '/v2.0/tool/whoami') return { body: OPERATOR };
     if (url.pathname === PATH) {
       const filter = url.searchParams.get('filter');
-      const items = filter ? [{ id: 'C2', data: { Status: 'Active' }, deleted: false, modifiedAt: '2026-12-01T10:00:00Z', seq: 2 }] : [{ id: 'C1', data: { Status: 'Hold' }, deleted: false, modifiedAt: '2026-12-01T10:00:00Z', seq: 1 }];
+      const items = filter
+        ? [{ id: 'C2', data: { Status: 'Active' }, deleted: false, modifiedAt: '2026-12-01T10:00:00Z', seq: 2 }]
+        : [{ id: 'C1', data: { Status: 'Hold' }, deleted: false, modifiedAt: '2026-12-01T10:00:00Z', seq: 1 }];
       return { body: { items, nextCursor: null } };
     }
   });

@@ -14,15 +14,23 @@ function api(identity: Identity) {
     const p = url.pathname;
     if (p === '/v2.0/tool/whoami') return { body: identity };
     if (p === `/v2.0/tool/organizations/${ORG}`) return { body: { id: ORG, name: 'Acme', region: 'us-east-1', createdAt: '' } };
-    if (p === `/v2.0/tool/organizations/${ORG}/solutions`) return { body: { items: [{ id: SOL, organizationId: ORG, name: 'ERP', cdcUrl: 'x', createdAt: '' }], nextCursor: null } };
+    if (p === `/v2.0/tool/organizations/${ORG}/solutions`)
+      return { body: { items: [{ id: SOL, organizationId: ORG, name: 'ERP', cdcUrl: 'x', createdAt: '' }], nextCursor: null } };
     if (p === `/v2.0/tool/organizations/${ORG}/tokens`) return { body: { items: [], nextCursor: null } };
-    if (p === `/v2.0/tool/organizations/${ORG}/solutions/${SOL}`) return { body: { id: SOL, organizationId: ORG, name: 'ERP', cdcUrl: 'http://h/v2.0/cdc?table=', createdAt: '' } };
+    if (p === `/v2.0/tool/organizations/${ORG}/solutions/${SOL}`)
+      return { body: { id: SOL, organizationId: ORG, name: 'ERP', cdcUrl: 'http://h/v2.0/cdc?table=', createdAt: '' } };
     if (p === `/v2.0/tool/organizations/${ORG}/solutions/${SOL}/tables`) return { body: { items: [], nextCursor: null } };
   });
 }
 
 const reader: Identity = { kind: 'pat', organizationId: ORG, scopes: ['data:read'], name: 'dashboard', expiresAt: null };
-const admin: Identity = { kind: 'pat', organizationId: ORG, scopes: ['cdc:push', 'data:read', 'data:write', 'org:admin'], name: 'admin', expiresAt: null };
+const admin: Identity = {
+  kind: 'pat',
+  organizationId: ORG,
+  scopes: ['cdc:push', 'data:read', 'data:write', 'org:admin'],
+  name: 'admin',
+  expiresAt: null,
+};
 
 function organization() {
   return (

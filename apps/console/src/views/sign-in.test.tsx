@@ -23,8 +23,10 @@ describe('sign-in', () => {
   it('keeps the token in sessionStorage only and shows who is signed in', async () => {
     const calls = stubFetch((url, init) => {
       const auth = new Headers(init.headers).get('Authorization');
-      if (url.pathname === '/v2.0/tool/whoami') return auth === 'Bearer operator-token-of-32-characters!!' ? { body: OPERATOR } : problem(401, 'Invalid token');
-      if (url.pathname === '/v2.0/tool/organizations') return { body: { items: [{ id: 'o1', name: 'Acme', region: 'us-east-1', createdAt: '' }], nextCursor: null } };
+      if (url.pathname === '/v2.0/tool/whoami')
+        return auth === 'Bearer operator-token-of-32-characters!!' ? { body: OPERATOR } : problem(401, 'Invalid token');
+      if (url.pathname === '/v2.0/tool/organizations')
+        return { body: { items: [{ id: 'o1', name: 'Acme', region: 'us-east-1', createdAt: '' }], nextCursor: null } };
       if (url.pathname === '/v2.0/regions') return { body: { serving: 'us-east-1', items: [] } };
     });
     renderApp();

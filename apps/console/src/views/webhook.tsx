@@ -4,6 +4,7 @@ import { api } from '../api/endpoints';
 import { Empty, ErrorAlert, Field, formatTime, Loading, SecretField } from '../components/common';
 import { Pager } from '../components/pager';
 import { useAction, useAsync } from '../lib/use-async';
+import { useNames } from '../lib/use-names';
 import { usePages } from '../lib/use-pages';
 import { Breadcrumbs } from './breadcrumbs';
 
@@ -16,6 +17,7 @@ export function WebhookPage() {
   const [replayTable, setReplayTable] = useState('');
   const [since, setSince] = useState('0');
   const [notice, setNotice] = useState('');
+  const names = useNames(org, sol);
   const w = webhook.data;
 
   const enable = async () => {
@@ -35,7 +37,7 @@ export function WebhookPage() {
 
   return (
     <>
-      <Breadcrumbs org={org} sol={sol} />
+      <Breadcrumbs org={org} sol={sol} {...names} />
       <ErrorAlert error={webhook.error} />
       <h1 className="mono break">{w?.url ?? 'Webhook'}</h1>
       {w && (
