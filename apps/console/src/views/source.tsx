@@ -1,4 +1,4 @@
-import { FormEvent, useEffect, useState } from 'react';
+import { FormEvent, useEffect, useRef, useState } from 'react';
 import { api } from '../api/endpoints';
 import { ApiError } from '../api/http';
 import type { Connection, Source } from '../api/types';
@@ -20,7 +20,7 @@ async function sourceOrNull(org: string, sol: string, table: string): Promise<So
   }
 }
 
-export function SourceTab({ org, sol, table }: TableProps) {
+export function SourceTab({ org, sol, table, refreshTable }: TableProps) {
   const { can } = useSession();
   const source = useAsync(() => sourceOrNull(org, sol, table), [org, sol, table]);
   const connections = useAsync<Connection[]>(
@@ -50,6 +50,12 @@ export function SourceTab({ org, sol, table }: TableProps) {
   const items = reloads.data?.items ?? [];
   const active = items.some((r) => ACTIVE.includes(r.status));
   const { reload: refreshReloads } = reloads;
+  // A reload that just ended changed the row count and head shown above.
+  const wasActive = useRef(false);
+  useEffect(() => {
+    if (wasActive.current && !active) refreshTable?.();
+    wasActive.current = active;
+  }, [active, refreshTable]);
   useEffect(() => {
     if (!active || reloads.loading) return;
     const timer = setTimeout(refreshReloads, POLL_MS);
@@ -70,6 +76,7 @@ export function SourceTab({ org, sol, table }: TableProps) {
     if (answer) {
       source.setData(answer);
       setSaved(true);
+      refreshTable?.();
     }
   };
   const start = async (mode: 'full' | 'compare') => {

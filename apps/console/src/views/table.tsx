@@ -15,7 +15,7 @@ export function TablePage() {
   const { org = '', sol = '', table = '' } = useParams();
   const info = useAsync(() => api.table(org, sol, table), [org, sol, table]);
   const names = useNames(org, sol);
-  const props: TableProps = { org, sol, table };
+  const props: TableProps = { org, sol, table, refreshTable: info.reload };
   const tabs: TabDef[] = [
     { key: 'records', label: 'Records', render: () => <RecordsTab {...props} /> },
     { key: 'changes', label: 'Changes', render: () => <ChangesTab {...props} /> },

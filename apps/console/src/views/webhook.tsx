@@ -39,7 +39,7 @@ export function WebhookPage() {
     <>
       <Breadcrumbs org={org} sol={sol} {...names} />
       <ErrorAlert error={webhook.error} />
-      <h1 className="mono break">{w?.url ?? 'Webhook'}</h1>
+      <h1 className="break">{w?.url ?? 'Webhook'}</h1>
       {w && (
         <>
           <p>
