@@ -1,7 +1,8 @@
 import { FormEvent, useState } from 'react';
 import { api } from '../api/endpoints';
 import { errorMessage } from '../api/http';
-import { Empty, ErrorAlert, Field, Loading } from '../components/common';
+import { ErrorAlert, Field } from '../components/common';
+import { AsyncList, DataTable } from '../components/list';
 import { useAction, useAsync } from '../lib/use-async';
 
 const FIELDS = [
@@ -63,42 +64,30 @@ export function ConnectionsTab({ org, sol }: { org: string; sol: string }) {
         </button>
       </form>
       <ErrorAlert error={create.error} />
-      <ErrorAlert error={connections.error} />
-      {connections.loading && !connections.data ? (
-        <Loading what="connections" />
-      ) : items.length === 0 && !connections.error ? (
-        <Empty>No connections yet: add your Acumatica instance above to read Generic Inquiries over OData.</Empty>
-      ) : (
-        <div className="scroll">
-          <table aria-label="Connections">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Instance URL</th>
-                <th>Tenant</th>
-                <th>Username</th>
-                <th>Test</th>
+      <AsyncList
+        state={{ ...connections, items: items }}
+        what="connections"
+        empty="No connections yet: add your Acumatica instance above to read Generic Inquiries over OData."
+      >
+        {(list) => (
+          <DataTable label="Connections" headers={['Name', 'Instance URL', 'Tenant', 'Username', 'Test']}>
+            {list.map((c) => (
+              <tr key={c.id}>
+                <td>{c.name}</td>
+                <td className="mono">{c.instanceUrl}</td>
+                <td>{c.tenant}</td>
+                <td>{c.username}</td>
+                <td>
+                  <button type="button" onClick={() => test(c.id)}>
+                    Test connection
+                  </button>{' '}
+                  <span aria-live="polite">{tests[c.id]}</span>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((c) => (
-                <tr key={c.id}>
-                  <td>{c.name}</td>
-                  <td className="mono">{c.instanceUrl}</td>
-                  <td>{c.tenant}</td>
-                  <td>{c.username}</td>
-                  <td>
-                    <button type="button" onClick={() => test(c.id)}>
-                      Test connection
-                    </button>{' '}
-                    <span aria-live="polite">{tests[c.id]}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </AsyncList>
     </>
   );
 }
