@@ -44,7 +44,7 @@ export function ConnectionsTab({ org, sol }: { org: string; sol: string }) {
   const items = connections.data?.items ?? [];
   return (
     <>
-      <form onSubmit={submit} className="grid-form" aria-label="New connection">
+      <form onSubmit={submit} className="grid-form" aria-label="Create a connection">
         {FIELDS.map((f) => (
           <Field key={f.key} label={f.label}>
             {(id) => (

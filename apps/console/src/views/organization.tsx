@@ -45,7 +45,7 @@ function SolutionsSection({ org, canCreate }: { org: string; canCreate: boolean 
     <section aria-labelledby="solutions-heading">
       <h2 id="solutions-heading">Solutions</h2>
       {canCreate && (
-        <form onSubmit={submit} className="inline-form" aria-label="New solution">
+        <form onSubmit={submit} className="inline-form" aria-label="Create a solution">
           <Field label="Solution name">{(id) => <input id={id} required value={name} onChange={(e) => setName(e.target.value)} />}</Field>
           <button type="submit" disabled={create.busy}>
             Create solution

@@ -24,7 +24,7 @@ export function Organizations() {
   return (
     <section>
       <h1>Organizations</h1>
-      <form onSubmit={submit} className="inline-form" aria-label="New organization">
+      <form onSubmit={submit} className="inline-form" aria-label="Create an organization">
         <Field label="Organization name">{(id) => <input id={id} required value={name} onChange={(e) => setName(e.target.value)} />}</Field>
         <Field label="Region">
           {(id) => (

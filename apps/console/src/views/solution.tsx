@@ -75,7 +75,7 @@ function TablesTab({ org, sol }: { org: string; sol: string }) {
   return (
     <>
       {can('data:write') && (
-        <form onSubmit={submit} className="inline-form" aria-label="New table">
+        <form onSubmit={submit} className="inline-form" aria-label="Create a table">
           <Field label="Table name">{(id) => <input id={id} required value={name} onChange={(e) => setName(e.target.value)} />}</Field>
           <button type="submit" disabled={create.busy}>
             Create table

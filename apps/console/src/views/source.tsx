@@ -95,7 +95,7 @@ export function SourceTab({ org, sol, table, refreshTable }: TableProps) {
       {source.data === null && <p className="muted">No source yet: tie this table to a Generic Inquiry read over OData.</p>}
       {source.data?.nextRunAt && <p className="muted">Next scheduled compare: {formatTime(source.data.nextRunAt)}</p>}
       {writable && (
-        <form onSubmit={save} className="grid-form" aria-label="Source">
+        <form onSubmit={save} className="grid-form" aria-label="Table source">
           <Field
             label="Connection"
             hint={options.length === 0 ? 'Create a connection on the solution\u2019s Connections tab first.' : undefined}

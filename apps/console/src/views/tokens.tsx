@@ -37,7 +37,7 @@ export function TokensSection({ org }: { org: string }) {
   return (
     <section aria-labelledby="tokens-heading">
       <h2 id="tokens-heading">Tokens</h2>
-      <form onSubmit={submit} className="stack" aria-label="New token">
+      <form onSubmit={submit} className="stack" aria-label="Create a token">
         <Field label="Token name">{(id) => <input id={id} required value={name} onChange={(e) => setName(e.target.value)} />}</Field>
         <fieldset>
           <legend>Scopes</legend>

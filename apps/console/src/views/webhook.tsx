@@ -85,7 +85,7 @@ export function WebhookPage() {
               </table>
             </div>
           )}
-          <form onSubmit={replay} className="inline-form" aria-label="Replay">
+          <form onSubmit={replay} className="inline-form" aria-label="Replay changes">
             <Field label="Replay table">
               {(id) => (
                 <>

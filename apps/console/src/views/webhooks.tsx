@@ -31,7 +31,7 @@ export function WebhooksTab({ org, sol }: { org: string; sol: string }) {
   };
   return (
     <>
-      <form onSubmit={submit} className="grid-form" aria-label="New webhook">
+      <form onSubmit={submit} className="grid-form" aria-label="Create a webhook">
         <Field label="Webhook URL">
           {(id) => <input id={id} type="url" required value={url} onChange={(e) => setUrl(e.target.value)} />}
         </Field>
