@@ -22,7 +22,7 @@ export function ConnectionsTab({ org, sol }: { org: string; sol: string }) {
   const connections = useAsync(() => api.connections(org, sol), [org, sol]);
   const create = useAction();
   const [form, setForm] = useState<Form>(EMPTY);
-  const [tests, setTests] = useState<Record<string, string>>({});
+  const [tests, setTests] = useState<Record<string, { text: string; failed: boolean }>>({});
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (await create.run(() => api.createConnection(org, sol, form))) {
@@ -31,13 +31,15 @@ export function ConnectionsTab({ org, sol }: { org: string; sol: string }) {
     }
   };
   const test = async (id: string) => {
-    setTests((t) => ({ ...t, [id]: 'Testing…' }));
-    let result: string;
+    setTests((t) => ({ ...t, [id]: { text: 'Testing…', failed: false } }));
+    let result: { text: string; failed: boolean };
     try {
       const answer = await api.testConnection(org, sol, id);
-      result = answer.ok ? 'Connection OK' : (answer.error?.message ?? 'The connection failed.');
+      result = answer.ok
+        ? { text: 'Connection OK', failed: false }
+        : { text: answer.error?.message ?? 'The connection failed.', failed: true };
     } catch (error) {
-      result = errorMessage(error);
+      result = { text: errorMessage(error), failed: true };
     }
     setTests((t) => ({ ...t, [id]: result }));
   };
@@ -81,7 +83,14 @@ export function ConnectionsTab({ org, sol }: { org: string; sol: string }) {
                   <button type="button" onClick={() => test(c.id)}>
                     Test connection
                   </button>{' '}
-                  <span aria-live="polite">{tests[c.id]}</span>
+                  {/* A failed test is a problem like any failed call (role=alert); success is announced politely. */}
+                  <span
+                    role={tests[c.id]?.failed ? 'alert' : undefined}
+                    aria-live="polite"
+                    className={tests[c.id]?.failed ? 'field-error' : undefined}
+                  >
+                    {tests[c.id]?.text}
+                  </span>
                 </td>
               </tr>
             ))}
