@@ -8,10 +8,22 @@ const TOKENS = '/v2.0/tool/organizations/o/tokens';
 
 describe('tokens', () => {
   it('creates a token with the chosen scopes, shows its secret once, and revokes after confirmation', async () => {
-    const list = [{ id: 't1', name: 'acumatica', prefix: 'tcp_ab', scopes: ['cdc:push'], expiresAt: null, revokedAt: null, lastUsedAt: null, createdAt: '' }];
+    const list = [
+      {
+        id: 't1',
+        name: 'acumatica',
+        prefix: 'tcp_ab',
+        scopes: ['cdc:push'],
+        expiresAt: null,
+        revokedAt: null,
+        lastUsedAt: null,
+        createdAt: '',
+      },
+    ];
     const calls = stubFetch((url, init) => {
       if (url.pathname === '/v2.0/tool/whoami') return { body: OPERATOR };
-      if (url.pathname === TOKENS && init.method === 'POST') return { status: 201, body: { ...list[0], id: 't2', name: 'app', token: 'tcp_secret_shown_once' } };
+      if (url.pathname === TOKENS && init.method === 'POST')
+        return { status: 201, body: { ...list[0], id: 't2', name: 'app', token: 'tcp_secret_shown_once' } };
       if (url.pathname === TOKENS) return { body: { items: list, nextCursor: null } };
       if (url.pathname === `${TOKENS}/t1` && init.method === 'DELETE') return { status: 204 };
     });
