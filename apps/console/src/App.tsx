@@ -20,12 +20,22 @@ export function App() {
       <Header />
       <main>
         <Routes>
-          <Route path="/" element={identity.kind === 'operator' ? <Organizations /> : <Navigate to={`/orgs/${identity.organizationId}`} replace />} />
+          <Route
+            path="/"
+            element={identity.kind === 'operator' ? <Organizations /> : <Navigate to={`/orgs/${identity.organizationId}`} replace />}
+          />
           <Route path="/orgs/:org" element={<OrganizationPage />} />
           <Route path="/orgs/:org/solutions/:sol" element={<SolutionPage />} />
           <Route path="/orgs/:org/solutions/:sol/tables/:table" element={<TablePage />} />
           <Route path="/orgs/:org/solutions/:sol/webhooks/:hook" element={<WebhookPage />} />
-          <Route path="*" element={<p>Nothing here. <a href="/console/">Back to the start</a>.</p>} />
+          <Route
+            path="*"
+            element={
+              <p>
+                Nothing here. <a href="/console/">Back to the start</a>.
+              </p>
+            }
+          />
         </Routes>
       </main>
     </LiveProvider>

@@ -44,7 +44,8 @@ export const api = {
   createSolution: (o: string, name: string) => request<Solution>(`${org(o)}/solutions`, { method: 'POST', body: { name } }),
 
   tokens: (o: string, cursor?: Cursor) => request<Page<AccessToken>>(`${org(o)}/tokens`, { query: { cursor } }),
-  createToken: (o: string, body: { name: string; scopes: Scope[]; expiresAt?: string }) => request<CreatedAccessToken>(`${org(o)}/tokens`, { method: 'POST', body }),
+  createToken: (o: string, body: { name: string; scopes: Scope[]; expiresAt?: string }) =>
+    request<CreatedAccessToken>(`${org(o)}/tokens`, { method: 'POST', body }),
   revokeToken: (o: string, id: string) => request<void>(`${org(o)}/tokens/${e(id)}`, { method: 'DELETE' }),
 
   tables: (o: string, s: string, cursor?: Cursor) => request<Page<Table>>(`${sol(o, s)}/tables`, { query: { cursor } }),
@@ -52,19 +53,26 @@ export const api = {
   createTable: (o: string, s: string, name: string) => request<Table>(`${sol(o, s)}/tables`, { method: 'POST', body: { name } }),
   records: (o: string, s: string, t: string, query: { filter?: string; cursor?: Cursor; limit?: number }) =>
     request<Page<TableRecord>>(`${table(o, s, t)}/records`, { query }),
-  changes: (o: string, s: string, t: string, since: number, limit = 1000) => request<ChangesPage>(`${table(o, s, t)}/changes`, { query: { since, limit } }),
+  changes: (o: string, s: string, t: string, since: number, limit = 1000) =>
+    request<ChangesPage>(`${table(o, s, t)}/changes`, { query: { since, limit } }),
 
-  deliveries: (o: string, s: string, cursor?: Cursor, limit = 100) => request<Page<Delivery>>(`${sol(o, s)}/acumatica/deliveries`, { query: { cursor, limit } }),
+  deliveries: (o: string, s: string, cursor?: Cursor, limit = 100) =>
+    request<Page<Delivery>>(`${sol(o, s)}/acumatica/deliveries`, { query: { cursor, limit } }),
 
   connections: (o: string, s: string) => request<Page<Connection>>(conns(o, s), { query: { limit: 1000 } }),
   createConnection: (o: string, s: string, body: Record<string, string>) => request<Connection>(conns(o, s), { method: 'POST', body }),
   testConnection: (o: string, s: string, id: string) => request<ConnectionTest>(`${conns(o, s)}/${e(id)}/test`, { method: 'POST' }),
 
   source: (o: string, s: string, t: string) => request<Source>(`${table(o, s, t)}/source`),
-  saveSource: (o: string, s: string, t: string, body: { connectionId: string; genericInquiry: string; keyFields?: string[]; everyMinutes?: number }) =>
-    request<Source>(`${table(o, s, t)}/source`, { method: 'PUT', body }),
+  saveSource: (
+    o: string,
+    s: string,
+    t: string,
+    body: { connectionId: string; genericInquiry: string; keyFields?: string[]; everyMinutes?: number },
+  ) => request<Source>(`${table(o, s, t)}/source`, { method: 'PUT', body }),
   reloads: (o: string, s: string, t: string) => request<Page<Reload>>(`${table(o, s, t)}/reloads`, { query: { limit: 20 } }),
-  startReload: (o: string, s: string, t: string, mode: 'full' | 'compare') => request<Reload>(`${table(o, s, t)}/reloads`, { method: 'POST', body: { mode } }),
+  startReload: (o: string, s: string, t: string, mode: 'full' | 'compare') =>
+    request<Reload>(`${table(o, s, t)}/reloads`, { method: 'POST', body: { mode } }),
 
   webhooks: (o: string, s: string, cursor?: Cursor) => request<Page<Webhook>>(`${sol(o, s)}/webhooks`, { query: { cursor } }),
   webhook: (o: string, s: string, h: string) => request<Webhook>(hook(o, s, h)),
@@ -72,6 +80,8 @@ export const api = {
     request<CreatedWebhook>(`${sol(o, s)}/webhooks`, { method: 'POST', body }),
   enableWebhook: (o: string, s: string, h: string) => request<Webhook>(hook(o, s, h), { method: 'PATCH', body: { enabled: true } }),
   rotateSecret: (o: string, s: string, h: string) => request<{ secret: string }>(`${hook(o, s, h)}/rotate-secret`, { method: 'POST' }),
-  replay: (o: string, s: string, h: string, body: { table: string; since: number }) => request<unknown>(`${hook(o, s, h)}/replay`, { method: 'POST', body }),
-  attempts: (o: string, s: string, h: string, cursor?: Cursor) => request<Page<Attempt>>(`${hook(o, s, h)}/attempts`, { query: { cursor } }),
+  replay: (o: string, s: string, h: string, body: { table: string; since: number }) =>
+    request<unknown>(`${hook(o, s, h)}/replay`, { method: 'POST', body }),
+  attempts: (o: string, s: string, h: string, cursor?: Cursor) =>
+    request<Page<Attempt>>(`${hook(o, s, h)}/attempts`, { query: { cursor } }),
 };

@@ -74,7 +74,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 
 /** Reads a problem+json body; an answer that is not one still becomes an ApiError naming the status. */
 export async function toApiError(response: Response): Promise<ApiError> {
-  const fallback = `${response.status} ${response.statusText || 'request failed'}`.trim();
+  const fallback = `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''} without a problem description.`;
   let body: unknown;
   try {
     body = JSON.parse(await response.text());
@@ -83,9 +83,12 @@ export async function toApiError(response: Response): Promise<ApiError> {
   }
   if (!body || typeof body !== 'object') return new ApiError(fallback, response.status);
   const problem = body as { detail?: unknown; title?: unknown; errors?: unknown };
-  const detail = typeof problem.detail === 'string' && problem.detail ? problem.detail : typeof problem.title === 'string' ? problem.title : fallback;
+  const detail =
+    typeof problem.detail === 'string' && problem.detail ? problem.detail : typeof problem.title === 'string' ? problem.title : fallback;
   const errors = Array.isArray(problem.errors)
-    ? problem.errors.filter((e): e is FieldError => !!e && typeof e === 'object' && typeof e.field === 'string' && typeof e.message === 'string')
+    ? problem.errors.filter(
+        (e): e is FieldError => !!e && typeof e === 'object' && typeof e.field === 'string' && typeof e.message === 'string',
+      )
     : [];
   return new ApiError(detail, response.status, errors, typeof problem.title === 'string' ? problem.title : undefined);
 }

@@ -11,7 +11,7 @@ export function BarChart({ label, values, unit, summary }: { label: string; valu
       <figcaption>
         <strong>{label}</strong> <span className="muted">{summary}</span>
       </figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${label}: ${summary}`} preserveAspectRatio="none">
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${label}: ${summary}`}>
         <line x1={pad.left} x2={width - pad.right} y1={height - pad.bottom} y2={height - pad.bottom} className="axis" />
         <text x={pad.left - 4} y={pad.top + 10} textAnchor="end" className="tick">
           {max}
@@ -27,7 +27,14 @@ export function BarChart({ label, values, unit, summary }: { label: string; valu
         </text>
         {values.map((v, i) =>
           v === null || v === 0 ? null : (
-            <rect key={i} x={pad.left + i * slot + 1} width={Math.max(1, slot - 2)} y={pad.top + plot - (v / max) * plot} height={(v / max) * plot} className="bar">
+            <rect
+              key={i}
+              x={pad.left + i * slot + 1}
+              width={Math.max(1, slot - 2)}
+              y={pad.top + plot - (v / max) * plot}
+              height={(v / max) * plot}
+              className="bar"
+            >
               <title>
                 {values.length - 1 - i === 0 ? 'this minute' : `${values.length - 1 - i} min ago`}: {v} {unit}
               </title>

@@ -26,7 +26,11 @@ export function Empty({ children }: { children: ReactNode }) {
 }
 
 export function Loading({ what }: { what: string }) {
-  return <p className="muted" aria-live="polite">Loading {what}…</p>;
+  return (
+    <p className="muted" aria-live="polite">
+      Loading {what}…
+    </p>
+  );
 }
 
 export function CopyButton({ value, label = 'Copy' }: { value: string; label?: string }) {
@@ -68,7 +72,19 @@ export function SecretField({ label, value }: { label: string; value: string }) 
 }
 
 /** A modal confirmation: focus moves into it, Escape cancels. */
-export function ConfirmDialog({ title, confirm, children, onConfirm, onCancel }: { title: string; confirm: string; children: ReactNode; onConfirm: () => void; onCancel: () => void }) {
+export function ConfirmDialog({
+  title,
+  confirm,
+  children,
+  onConfirm,
+  onCancel,
+}: {
+  title: string;
+  confirm: string;
+  children: ReactNode;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   const titleId = useId();
   const cancelRef = useRef<HTMLButtonElement>(null);
   useEffect(() => cancelRef.current?.focus(), []);

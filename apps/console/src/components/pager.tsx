@@ -1,4 +1,16 @@
-export function Pager({ pageNumber, hasNext, hasPrevious, next, previous }: { pageNumber: number; hasNext: boolean; hasPrevious: boolean; next: () => void; previous: () => void }) {
+export function Pager({
+  pageNumber,
+  hasNext,
+  hasPrevious,
+  next,
+  previous,
+}: {
+  pageNumber: number;
+  hasNext: boolean;
+  hasPrevious: boolean;
+  next: () => void;
+  previous: () => void;
+}) {
   if (!hasNext && !hasPrevious) return null;
   return (
     <nav className="row pager" aria-label="Pages">

@@ -14,6 +14,8 @@ export function useAsync<T>(load: () => Promise<T>, deps: DependencyList): Async
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const [round, setRound] = useState(0);
+  // The caller's dependency list (checked at each call site: eslint's additionalHooks).
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   const run = useCallback(load, deps);
   useEffect(() => {
     let current = true;

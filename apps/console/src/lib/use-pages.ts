@@ -12,6 +12,8 @@ export function usePages<T>(load: (cursor: string | null) => Promise<Page<T>>, d
     setCursors([null]);
   }
   const cursor = cursors[cursors.length - 1];
+  // The caller's dependency list, checked at its call site (eslint's additionalHooks), plus the cursor.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   const state = useAsync(() => load(cursor), [...deps, cursor]);
   return {
     ...state,

@@ -6,7 +6,7 @@ import { countPerMinute, meanPerMinute, MINUTE } from '../lib/activity';
 import { readBackwards } from '../lib/change-log';
 import { useAsync } from '../lib/use-async';
 import { useSession } from '../session';
-import type { TableProps } from './table';
+import type { TableProps } from './table-props';
 
 const HOUR = 60 * MINUTE;
 /** At most this many pages of 1000 changes (10,000 changes) are read for the chart. */
@@ -17,9 +17,21 @@ const MAX_DELIVERY_PAGES = 3;
 async function changesLastHour({ org, sol, table }: TableProps, now: number) {
   const { head } = await api.table(org, sol, table);
   const from = now - HOUR;
-  const read = await readBackwards((since, limit) => api.changes(org, sol, table, since, limit), head, MAX_LOG_PAGES, (page) => page.length > 0 && Date.parse(page[0].modifiedAt) < from);
+  const read = await readBackwards(
+    (since, limit) => api.changes(org, sol, table, since, limit),
+    head,
+    MAX_LOG_PAGES,
+    (page) => page.length > 0 && Date.parse(page[0].modifiedAt) < from,
+  );
   const capped = read.before > 0 && !read.purged && (read.changes.length === 0 || Date.parse(read.changes[0].modifiedAt) >= from);
-  return { counts: countPerMinute(read.changes.map((c) => c.modifiedAt), now), capped, read: read.changes.length };
+  return {
+    counts: countPerMinute(
+      read.changes.map((c) => c.modifiedAt),
+      now,
+    ),
+    capped,
+    read: read.changes.length,
+  };
 }
 
 function concerns(delivery: Delivery, table: string): boolean {
@@ -32,7 +44,8 @@ async function latencyLastHour({ org, sol, table }: TableProps, now: number) {
   let cursor: string | null = null;
   for (let page = 0; page < MAX_DELIVERY_PAGES; page++) {
     const { items, nextCursor }: { items: Delivery[]; nextCursor: string | null } = await api.deliveries(org, sol, cursor, 1000);
-    for (const d of items) if (concerns(d, table) && Date.parse(d.receivedAt) >= from) samples.push({ at: d.receivedAt, value: d.durationMs });
+    for (const d of items)
+      if (concerns(d, table) && Date.parse(d.receivedAt) >= from) samples.push({ at: d.receivedAt, value: d.durationMs });
     cursor = nextCursor;
     if (!cursor || items.length === 0 || Date.parse(items[items.length - 1].receivedAt) < from) break;
   }
@@ -43,7 +56,10 @@ export function ActivityTab(props: TableProps) {
   const { org, sol, table } = props;
   const { can } = useSession();
   const changes = useAsync(() => changesLastHour({ org, sol, table }, Date.now()), [org, sol, table]);
-  const latency = useAsync(() => (can('org:admin') ? latencyLastHour({ org, sol, table }, Date.now()) : Promise.resolve(null)), [org, sol, table, can]);
+  const latency = useAsync(
+    () => (can('org:admin') ? latencyLastHour({ org, sol, table }, Date.now()) : Promise.resolve(null)),
+    [org, sol, table, can],
+  );
   const total = changes.data?.counts.reduce((a, b) => a + b, 0) ?? 0;
   const peak = Math.max(0, ...(changes.data?.counts ?? []));
   const measured = latency.data?.means.filter((m): m is number => m !== null) ?? [];
@@ -67,7 +83,12 @@ export function ActivityTab(props: TableProps) {
       ) : (
         changes.data && (
           <>
-            <BarChart label="Changes per minute" unit="changes" values={changes.data.counts} summary={`${total} changes in the last hour, at most ${peak} a minute.`} />
+            <BarChart
+              label="Changes per minute"
+              unit="changes"
+              values={changes.data.counts}
+              summary={`${total} changes in the last hour, at most ${peak} a minute.`}
+            />
             {changes.data.capped && <p className="muted">Only the latest {changes.data.read} changes were read: the hour had more.</p>}
           </>
         )

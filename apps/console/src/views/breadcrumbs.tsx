@@ -1,7 +1,19 @@
 import { Link } from 'react-router';
 import { useSession } from '../session';
 
-export function Breadcrumbs({ org, orgName, sol, solName, table }: { org: string; orgName?: string; sol?: string; solName?: string; table?: string }) {
+export function Breadcrumbs({
+  org,
+  orgName,
+  sol,
+  solName,
+  table,
+}: {
+  org: string;
+  orgName?: string;
+  sol?: string;
+  solName?: string;
+  table?: string;
+}) {
   const { identity } = useSession();
   const crumbs: { to: string; label: string }[] = [];
   if (identity?.kind === 'operator') crumbs.push({ to: '/', label: 'Organizations' });

@@ -4,7 +4,7 @@ import type { Change } from '../api/types';
 import { ErrorAlert, formatTime } from '../components/common';
 import { mergeFeed } from '../lib/feed';
 import { useLiveTable } from '../live';
-import type { TableProps } from './table';
+import type { TableProps } from './table-props';
 
 const RECENT = 50;
 
@@ -48,7 +48,9 @@ export function ChangesTab({ org, sol, table }: TableProps) {
           </li>
         ))}
       </ol>
-      {feed.length === 0 && <p className="empty">No changes yet: they appear here as soon as a notification, a reload or a REST write changes this table.</p>}
+      {feed.length === 0 && (
+        <p className="empty">No changes yet: they appear here as soon as a notification, a reload or a REST write changes this table.</p>
+      )}
     </>
   );
 }

@@ -47,7 +47,14 @@ export function ConnectionsTab({ org, sol }: { org: string; sol: string }) {
         {FIELDS.map((f) => (
           <Field key={f.key} label={f.label}>
             {(id) => (
-              <input id={id} type={f.type} required autoComplete="off" value={form[f.key]} onChange={(e) => setForm({ ...form, [f.key]: e.target.value })} />
+              <input
+                id={id}
+                type={f.type}
+                required
+                autoComplete="off"
+                value={form[f.key]}
+                onChange={(e) => setForm({ ...form, [f.key]: e.target.value })}
+              />
             )}
           </Field>
         ))}

@@ -1,3 +1,4 @@
+import { focusOnMount } from '../components/focus';
 import { useState } from 'react';
 import { api } from '../api/endpoints';
 import type { Delivery } from '../api/types';
@@ -72,7 +73,7 @@ function tablesOf(delivery: Delivery): string | undefined {
 export function DeliveryDetails({ delivery, onClose }: { delivery: Delivery; onClose: () => void }) {
   const receipt = delivery.receipt;
   return (
-    <section role="region" aria-label="Delivery details" className="card">
+    <section ref={focusOnMount} tabIndex={-1} role="region" aria-label="Delivery details" className="card">
       <div className="row">
         <h3 className="grow">
           Delivery of {formatTime(delivery.receivedAt)}: {delivery.status}
@@ -100,7 +101,8 @@ export function DeliveryDetails({ delivery, onClose }: { delivery: Delivery; onC
       {receipt && (
         <>
           <p>
-            Inserted {receipt.inserted ?? 0}, updated {receipt.updated ?? 0}, deleted {receipt.deleted ?? 0}, unchanged {receipt.unchanged ?? 0}, stale {receipt.stale ?? 0}
+            Inserted {receipt.inserted ?? 0}, updated {receipt.updated ?? 0}, deleted {receipt.deleted ?? 0}, unchanged{' '}
+            {receipt.unchanged ?? 0}, stale {receipt.stale ?? 0}
             {receipt.duplicate ? ' (a duplicate: nothing changed)' : ''}.
           </p>
           <pre className="json">{JSON.stringify(receipt, null, 2)}</pre>

@@ -18,7 +18,11 @@ export function OrganizationPage() {
       <Breadcrumbs org={org} orgName={organization.data?.name} />
       <ErrorAlert error={organization.error} />
       <h1>{organization.data?.name ?? 'Organization'}</h1>
-      {organization.data && <p className="muted">Region {organization.data.region} · id <code>{organization.data.id}</code></p>}
+      {organization.data && (
+        <p className="muted">
+          Region {organization.data.region} · id <code>{organization.data.id}</code>
+        </p>
+      )}
       <SolutionsSection org={org} canCreate={can('org:admin')} />
       {can('org:admin') && <TokensSection org={org} />}
     </>

@@ -1,3 +1,4 @@
+import { focusOnMount } from '../components/focus';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/endpoints';
 import type { Change, TableRecord } from '../api/types';
@@ -9,7 +10,19 @@ import { mergeFeed } from '../lib/feed';
 const PAGES_PER_SEARCH = 5;
 
 /** One record: its JSON and its history, found by reading the change log backwards from its latest change. */
-export function RecordDetails({ org, sol, table, record, onClose }: { org: string; sol: string; table: string; record: TableRecord; onClose: () => void }) {
+export function RecordDetails({
+  org,
+  sol,
+  table,
+  record,
+  onClose,
+}: {
+  org: string;
+  sol: string;
+  table: string;
+  record: TableRecord;
+  onClose: () => void;
+}) {
   const [history, setHistory] = useState<Change[]>([]);
   // The history is searched from the record's latest change when it was opened; its JSON above stays live.
   const [latest] = useState(record.seq);
@@ -24,7 +37,13 @@ export function RecordDetails({ org, sol, table, record, onClose }: { org: strin
       setError(null);
       try {
         const read = await readBackwards((since, limit) => api.changes(org, sol, table, since, limit), upTo, PAGES_PER_SEARCH);
-        setHistory((h) => mergeFeed(h, read.changes.filter((c) => c.id === record.id), Infinity));
+        setHistory((h) =>
+          mergeFeed(
+            h,
+            read.changes.filter((c) => c.id === record.id),
+            Infinity,
+          ),
+        );
         setBefore(read.before);
         setPurged(read.purged);
       } catch (failure) {
@@ -40,7 +59,7 @@ export function RecordDetails({ org, sol, table, record, onClose }: { org: strin
   }, [search, latest]);
 
   return (
-    <section role="region" aria-label={`Record ${record.id}`} className="card">
+    <section ref={focusOnMount} tabIndex={-1} role="region" aria-label={`Record ${record.id}`} className="card">
       <div className="row">
         <h3 className="grow mono">Record {record.id}</h3>
         <button type="button" onClick={onClose}>
@@ -64,7 +83,13 @@ export function RecordDetails({ org, sol, table, record, onClose }: { org: strin
         ))}
       </ol>
       <p className="muted" aria-live="polite">
-        {busy ? 'Reading the change log…' : purged ? `The log no longer reaches before #${before + 1} (older changes were purged).` : before > 0 ? `Changes #${before + 1}–#${latest} searched.` : 'The whole log was searched.'}
+        {busy
+          ? 'Reading the change log…'
+          : purged
+            ? `The log no longer reaches before #${before + 1} (older changes were purged).`
+            : before > 0
+              ? `Changes #${before + 1}–#${latest} searched.`
+              : 'The whole log was searched.'}
       </p>
       {!busy && !purged && before > 0 && (
         <button type="button" onClick={() => search(before)}>

@@ -7,7 +7,7 @@ import { parseFilter } from '../lib/filter';
 import { usePages } from '../lib/use-pages';
 import { useLiveTable } from '../live';
 import { RecordDetails } from './record-details';
-import type { TableProps } from './table';
+import type { TableProps } from './table-props';
 
 /** Waits this long after a change to an id not on the page before reading the page again. */
 const REFRESH_MS = 1000;
@@ -90,7 +90,11 @@ export function RecordsTab({ org, sol, table }: TableProps) {
       {pages.loading && !pages.data ? (
         <Loading what="records" />
       ) : rows.length === 0 && !pages.error ? (
-        <Empty>{filter ? 'No record matches this filter: change or clear it.' : 'No records yet: push a notification to the CDC URL, start a reload, or write one through the API.'}</Empty>
+        <Empty>
+          {filter
+            ? 'No record matches this filter: change or clear it.'
+            : 'No records yet: push a notification to the CDC URL, start a reload, or write one through the API.'}
+        </Empty>
       ) : (
         <div className="scroll">
           <table aria-label="Records">
@@ -106,7 +110,12 @@ export function RecordsTab({ org, sol, table }: TableProps) {
               {rows.map((r) => (
                 <tr key={r.id} className={r.deleted ? 'deleted' : undefined}>
                   <td>
-                    <button type="button" className="link mono" aria-expanded={open === r.id} onClick={() => setOpen(open === r.id ? null : r.id)}>
+                    <button
+                      type="button"
+                      className="link mono"
+                      aria-expanded={open === r.id}
+                      onClick={() => setOpen(open === r.id ? null : r.id)}
+                    >
                       {r.id}
                     </button>
                     {r.deleted && <span className="muted"> (deleted)</span>}
@@ -121,7 +130,9 @@ export function RecordsTab({ org, sol, table }: TableProps) {
         </div>
       )}
       <Pager {...pages} />
-      {openRecord && <RecordDetails key={openRecord.id} org={org} sol={sol} table={table} record={openRecord} onClose={() => setOpen(null)} />}
+      {openRecord && (
+        <RecordDetails key={openRecord.id} org={org} sol={sol} table={table} record={openRecord} onClose={() => setOpen(null)} />
+      )}
     </>
   );
 }

@@ -22,11 +22,16 @@ export function SignIn() {
   return (
     <main className="narrow">
       <h1>Sign in to Tablecast</h1>
-      <p>Use the operator token (ADMIN_TOKEN) or an organization's access token. It is kept in this tab only and forgotten when the tab closes.</p>
+      <p>
+        Use the operator token (ADMIN_TOKEN) or an organization's access token. It is kept in this tab only and forgotten when the tab
+        closes.
+      </p>
       {problem && !error && <ErrorAlert error={new Error(problem)} />}
       <ErrorAlert error={error} />
       <form onSubmit={submit} className="stack">
-        <Field label="Token">{(id) => <input id={id} type="password" autoComplete="off" required value={token} onChange={(e) => setToken(e.target.value)} />}</Field>
+        <Field label="Token">
+          {(id) => <input id={id} type="password" autoComplete="off" required value={token} onChange={(e) => setToken(e.target.value)} />}
+        </Field>
         <button type="submit" disabled={busy || token.trim() === ''}>
           Sign in
         </button>

@@ -5,6 +5,7 @@ import { CopyButton, Empty, ErrorAlert, Field, Loading } from '../components/com
 import { Pager } from '../components/pager';
 import { TabDef, Tabs } from '../components/tabs';
 import { useAction, useAsync } from '../lib/use-async';
+import { useNames } from '../lib/use-names';
 import { usePages } from '../lib/use-pages';
 import { useSession } from '../session';
 import { Breadcrumbs } from './breadcrumbs';
@@ -16,7 +17,7 @@ export function SolutionPage() {
   const { org = '', sol = '' } = useParams();
   const { can } = useSession();
   const solution = useAsync(() => api.solution(org, sol), [org, sol]);
-  const organization = useAsync(() => api.organization(org), [org]);
+  const { orgName } = useNames(org);
   const tabs: TabDef[] = [{ key: 'tables', label: 'Tables', render: () => <TablesTab org={org} sol={sol} /> }];
   if (can('org:admin')) {
     tabs.push(
@@ -27,7 +28,7 @@ export function SolutionPage() {
   }
   return (
     <>
-      <Breadcrumbs org={org} orgName={organization.data?.name} sol={sol} solName={solution.data?.name} />
+      <Breadcrumbs org={org} orgName={orgName} sol={sol} solName={solution.data?.name} />
       <ErrorAlert error={solution.error} />
       <h1>{solution.data?.name ?? 'Solution'}</h1>
       {solution.data && <CdcUrl cdcUrl={solution.data.cdcUrl} />}
@@ -39,7 +40,10 @@ export function SolutionPage() {
 function CdcUrl({ cdcUrl }: { cdcUrl: string }) {
   return (
     <section className="card" aria-label="Acumatica destination">
-      <Field label="CDC URL" hint="Paste into Acumatica's push notification destination and append the table name after ?table= (e.g. …?table=Customers).">
+      <Field
+        label="CDC URL"
+        hint="Paste into Acumatica's push notification destination and append the table name after ?table= (e.g. …?table=Customers)."
+      >
         {(id) => (
           <div className="row">
             <input id={id} readOnly value={cdcUrl} className="mono grow" onFocus={(e) => e.currentTarget.select()} />
@@ -48,7 +52,8 @@ function CdcUrl({ cdcUrl }: { cdcUrl: string }) {
         )}
       </Field>
       <p>
-        Header to add in Acumatica: <code>Authorization: Bearer &lt;token&gt;</code> <span className="muted">(a token with the cdc:push scope)</span>
+        Header to add in Acumatica: <code>Authorization: Bearer &lt;token&gt;</code>{' '}
+        <span className="muted">(a token with the cdc:push scope)</span>
       </p>
     </section>
   );

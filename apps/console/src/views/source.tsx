@@ -1,4 +1,4 @@
-import { FormEvent, useEffect, useState } from 'react';
+import { FormEvent, useEffect, useRef, useState } from 'react';
 import { api } from '../api/endpoints';
 import { ApiError } from '../api/http';
 import type { Connection, Source } from '../api/types';
@@ -6,8 +6,8 @@ import { Empty, ErrorAlert, Field, formatTime, Loading } from '../components/com
 import { ACTIVE, ReloadProgress } from '../components/reload-progress';
 import { useAction, useAsync } from '../lib/use-async';
 import { useSession } from '../session';
-import type { TableProps } from './table';
-import { splitList } from './webhooks';
+import type { TableProps } from './table-props';
+import { splitList } from '../lib/text';
 
 const POLL_MS = 1000;
 
@@ -20,10 +20,13 @@ async function sourceOrNull(org: string, sol: string, table: string): Promise<So
   }
 }
 
-export function SourceTab({ org, sol, table }: TableProps) {
+export function SourceTab({ org, sol, table, refreshTable }: TableProps) {
   const { can } = useSession();
   const source = useAsync(() => sourceOrNull(org, sol, table), [org, sol, table]);
-  const connections = useAsync<Connection[]>(async () => (can('org:admin') ? (await api.connections(org, sol)).items : []), [org, sol, can]);
+  const connections = useAsync<Connection[]>(
+    async () => (can('org:admin') ? (await api.connections(org, sol)).items : []),
+    [org, sol, can],
+  );
   const reloads = useAsync(() => api.reloads(org, sol, table), [org, sol, table]);
   const action = useAction();
   const [form, setForm] = useState({ connectionId: '', genericInquiry: '', keyFields: '', everyMinutes: '' });
@@ -31,7 +34,13 @@ export function SourceTab({ org, sol, table }: TableProps) {
 
   useEffect(() => {
     const s = source.data;
-    if (s) setForm({ connectionId: s.connectionId, genericInquiry: s.genericInquiry, keyFields: s.keyFields?.join(', ') ?? '', everyMinutes: s.everyMinutes?.toString() ?? '' });
+    if (s)
+      setForm({
+        connectionId: s.connectionId,
+        genericInquiry: s.genericInquiry,
+        keyFields: s.keyFields?.join(', ') ?? '',
+        everyMinutes: s.everyMinutes?.toString() ?? '',
+      });
   }, [source.data]);
   useEffect(() => {
     if (!form.connectionId && connections.data?.length) setForm((f) => ({ ...f, connectionId: connections.data![0].id }));
@@ -41,6 +50,12 @@ export function SourceTab({ org, sol, table }: TableProps) {
   const items = reloads.data?.items ?? [];
   const active = items.some((r) => ACTIVE.includes(r.status));
   const { reload: refreshReloads } = reloads;
+  // A reload that just ended changed the row count and head shown above.
+  const wasActive = useRef(false);
+  useEffect(() => {
+    if (wasActive.current && !active) refreshTable?.();
+    wasActive.current = active;
+  }, [active, refreshTable]);
   useEffect(() => {
     if (!active || reloads.loading) return;
     const timer = setTimeout(refreshReloads, POLL_MS);
@@ -61,6 +76,7 @@ export function SourceTab({ org, sol, table }: TableProps) {
     if (answer) {
       source.setData(answer);
       setSaved(true);
+      refreshTable?.();
     }
   };
   const start = async (mode: 'full' | 'compare') => {
@@ -79,7 +95,10 @@ export function SourceTab({ org, sol, table }: TableProps) {
       {source.data?.nextRunAt && <p className="muted">Next scheduled compare: {formatTime(source.data.nextRunAt)}</p>}
       {writable && (
         <form onSubmit={save} className="grid-form" aria-label="Source">
-          <Field label="Connection" hint={options.length === 0 ? 'Create a connection on the solution\u2019s Connections tab first.' : undefined}>
+          <Field
+            label="Connection"
+            hint={options.length === 0 ? 'Create a connection on the solution\u2019s Connections tab first.' : undefined}
+          >
             {(id) => (
               <select id={id} required value={form.connectionId} onChange={(e) => setForm({ ...form, connectionId: e.target.value })}>
                 {!knownConnection && <option value={form.connectionId}>{form.connectionId || 'Choose a connection'}</option>}
@@ -91,12 +110,24 @@ export function SourceTab({ org, sol, table }: TableProps) {
               </select>
             )}
           </Field>
-          <Field label="Generic Inquiry">{(id) => <input id={id} required value={form.genericInquiry} onChange={(e) => setForm({ ...form, genericInquiry: e.target.value })} />}</Field>
+          <Field label="Generic Inquiry">
+            {(id) => (
+              <input id={id} required value={form.genericInquiry} onChange={(e) => setForm({ ...form, genericInquiry: e.target.value })} />
+            )}
+          </Field>
           <Field label="Key fields" hint="Comma-separated; needed when the table has none yet.">
             {(id) => <input id={id} value={form.keyFields} onChange={(e) => setForm({ ...form, keyFields: e.target.value })} />}
           </Field>
           <Field label="Every minutes" hint="Optional, at least 5: a compare reload on that interval.">
-            {(id) => <input id={id} type="number" min={5} value={form.everyMinutes} onChange={(e) => setForm({ ...form, everyMinutes: e.target.value })} />}
+            {(id) => (
+              <input
+                id={id}
+                type="number"
+                min={5}
+                value={form.everyMinutes}
+                onChange={(e) => setForm({ ...form, everyMinutes: e.target.value })}
+              />
+            )}
           </Field>
           <button type="submit" disabled={action.busy}>
             Save source

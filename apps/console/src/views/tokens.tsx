@@ -84,7 +84,13 @@ export function TokensSection({ org }: { org: string }) {
                   <td>{t.scopes.join(', ')}</td>
                   <td>{formatTime(t.expiresAt)}</td>
                   <td>{formatTime(t.lastUsedAt)}</td>
-                  <td>{t.revokedAt ? `revoked ${formatTime(t.revokedAt)}` : t.expiresAt && new Date(t.expiresAt) < new Date() ? 'expired' : 'active'}</td>
+                  <td>
+                    {t.revokedAt
+                      ? `revoked ${formatTime(t.revokedAt)}`
+                      : t.expiresAt && new Date(t.expiresAt) < new Date()
+                        ? 'expired'
+                        : 'active'}
+                  </td>
                   <td>
                     {!t.revokedAt && (
                       <button type="button" className="danger" aria-label={`Revoke ${t.name}`} onClick={() => setRevoking(t)}>
@@ -100,7 +106,12 @@ export function TokensSection({ org }: { org: string }) {
       )}
       <Pager {...tokens} />
       {revoking && (
-        <ConfirmDialog title={`Revoke ${revoking.name}?`} confirm="Revoke token" onConfirm={() => revoke(revoking)} onCancel={() => setRevoking(null)}>
+        <ConfirmDialog
+          title={`Revoke ${revoking.name}?`}
+          confirm="Revoke token"
+          onConfirm={() => revoke(revoking)}
+          onCancel={() => setRevoking(null)}
+        >
           <p>Every request and live connection with this token is refused from now on. This cannot be undone.</p>
         </ConfirmDialog>
       )}

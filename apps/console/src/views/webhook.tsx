@@ -4,6 +4,7 @@ import { api } from '../api/endpoints';
 import { Empty, ErrorAlert, Field, formatTime, Loading, SecretField } from '../components/common';
 import { Pager } from '../components/pager';
 import { useAction, useAsync } from '../lib/use-async';
+import { useNames } from '../lib/use-names';
 import { usePages } from '../lib/use-pages';
 import { Breadcrumbs } from './breadcrumbs';
 
@@ -16,6 +17,7 @@ export function WebhookPage() {
   const [replayTable, setReplayTable] = useState('');
   const [since, setSince] = useState('0');
   const [notice, setNotice] = useState('');
+  const names = useNames(org, sol);
   const w = webhook.data;
 
   const enable = async () => {
@@ -35,13 +37,14 @@ export function WebhookPage() {
 
   return (
     <>
-      <Breadcrumbs org={org} sol={sol} />
+      <Breadcrumbs org={org} sol={sol} {...names} />
       <ErrorAlert error={webhook.error} />
-      <h1 className="mono break">{w?.url ?? 'Webhook'}</h1>
+      <h1 className="break">{w?.url ?? 'Webhook'}</h1>
       {w && (
         <>
           <p>
-            {w.enabled ? 'Enabled' : `Disabled${w.disabledReason ? `: ${w.disabledReason}` : ''}`} · {w.tables ? `tables ${w.tables.join(', ')}` : 'every table'}
+            {w.enabled ? 'Enabled' : `Disabled${w.disabledReason ? `: ${w.disabledReason}` : ''}`} ·{' '}
+            {w.tables ? `tables ${w.tables.join(', ')}` : 'every table'}
             {w.description ? ` · ${w.description}` : ''}
           </p>
           <div className="row">
@@ -94,7 +97,9 @@ export function WebhookPage() {
                 </>
               )}
             </Field>
-            <Field label="Since">{(id) => <input id={id} type="number" min={0} required value={since} onChange={(e) => setSince(e.target.value)} />}</Field>
+            <Field label="Since">
+              {(id) => <input id={id} type="number" min={0} required value={since} onChange={(e) => setSince(e.target.value)} />}
+            </Field>
             <button type="submit" disabled={action.busy}>
               Replay
             </button>

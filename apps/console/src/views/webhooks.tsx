@@ -3,15 +3,9 @@ import { Link } from 'react-router';
 import { api } from '../api/endpoints';
 import { Empty, ErrorAlert, Field, Loading, SecretField } from '../components/common';
 import { Pager } from '../components/pager';
+import { splitList } from '../lib/text';
 import { useAction } from '../lib/use-async';
 import { usePages } from '../lib/use-pages';
-
-export function splitList(text: string): string[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
 
 export function WebhooksTab({ org, sol }: { org: string; sol: string }) {
   const webhooks = usePages((cursor) => api.webhooks(org, sol, cursor), [org, sol]);
@@ -23,7 +17,9 @@ export function WebhooksTab({ org, sol }: { org: string; sol: string }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const list = splitList(tables);
-    const created = await create.run(() => api.createWebhook(org, sol, { url, tables: list.length ? list : undefined, description: description || undefined }));
+    const created = await create.run(() =>
+      api.createWebhook(org, sol, { url, tables: list.length ? list : undefined, description: description || undefined }),
+    );
     if (created) {
       setSecret(created.secret);
       setUrl('');
@@ -35,7 +31,9 @@ export function WebhooksTab({ org, sol }: { org: string; sol: string }) {
   return (
     <>
       <form onSubmit={submit} className="grid-form" aria-label="New webhook">
-        <Field label="Webhook URL">{(id) => <input id={id} type="url" required value={url} onChange={(e) => setUrl(e.target.value)} />}</Field>
+        <Field label="Webhook URL">
+          {(id) => <input id={id} type="url" required value={url} onChange={(e) => setUrl(e.target.value)} />}
+        </Field>
         <Field label="Tables" hint="Comma-separated; empty = every table, including ones created later.">
           {(id) => <input id={id} value={tables} onChange={(e) => setTables(e.target.value)} />}
         </Field>
