@@ -6,8 +6,6 @@ import { dirname, join } from 'node:path';
 
 export const CONSOLE_PATH = '/console';
 
-/** Vite names every file under assets/ by its content hash: a changed file is a new URL. */
-const IMMUTABLE = 'public, max-age=31536000, immutable';
 const logger = new Logger('Console');
 /** A Host header worth echoing into the policy (anything else: the policy keeps 'self' only). */
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
@@ -49,6 +47,7 @@ export function defaultConsoleDir(from: string = __dirname): string {
  */
 export function serveConsole(dir: string): RequestHandler {
   const index = join(dir, 'index.html');
+  // Vite names every file under assets/ by its content hash (a changed file is a new URL): public, max-age=31536000, immutable.
   const assets = express.static(join(dir, 'assets'), { index: false, redirect: false, immutable: true, maxAge: '365d', fallthrough: true });
   const files = express.static(dir, { index: false, redirect: false, cacheControl: false, fallthrough: true });
   const router = express.Router({ strict: true });
