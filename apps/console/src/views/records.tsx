@@ -121,7 +121,7 @@ export function RecordsTab({ org, sol, table }: TableProps) {
           </DataTable>
         )}
       </AsyncList>
-      <Pager {...pages} />
+      <Pager {...pages} always />
       {openRecord && (
         <RecordDetails key={openRecord.id} org={org} sol={sol} table={table} record={openRecord} onClose={() => setOpen(null)} />
       )}
