@@ -1,13 +1,15 @@
 # syntax=docker/dockerfile:1
-# Build stage: full dependencies, compile TypeScript.
+# Build stage: full dependencies (the workspaces' too), then the client lib, the web console (dist/console) and the server.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY libs/client/package.json ./libs/client/
+COPY apps/console/package.json ./apps/console/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
-RUN npx nest build api
+RUN npm run build
 
 # Runtime stage: production dependencies only (no embedded PostgreSQL: DATABASE_URL is required), non-root user.
 # test/docker-image.e2e-spec.ts builds this stage's file list from the COPY lines below and runs the CLI in it.
@@ -16,6 +18,7 @@ ENV NODE_ENV=production PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# dist/ holds the server and the web console it serves at /console (dist/console).
 COPY --from=build /app/dist ./dist
 # `npm run cli` and `npm run migrate` run scripts/build-if-needed.js (which finds no sources here and builds nothing).
 COPY scripts ./scripts

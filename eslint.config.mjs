@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 import { architecture } from './tools/eslint-architecture.mjs';
 
@@ -35,9 +36,16 @@ export default tseslint.config(
   },
   {
     files: ['libs/**/*.ts', 'apps/**/*.ts'],
-    ignores: ['**/*.spec.ts', 'libs/testing/src/**'],
+    ignores: ['**/*.spec.ts', 'libs/testing/src/**', 'apps/console/**'],
     plugins: { architecture },
     rules: { 'architecture/records-written-by-dynamic-data': 'error', 'architecture/sql-in-repositories': 'error', 'architecture/one-transaction-helper': 'error' },
+  },
+  {
+    // The web console (a browser app, React): the hooks rules; the server's architecture rules do not apply to it.
+    files: ['apps/console/**/*.ts', 'apps/console/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    // useAsync/usePages take a dependency list like useEffect: their call sites are checked too.
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': ['error', { additionalHooks: '^(useAsync|usePages)$' }] },
   },
   {
     // Only dynamic-data's repositories write records and changes; migrations create them.

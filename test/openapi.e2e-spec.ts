@@ -201,6 +201,9 @@ describe('the OpenAPI document (/docs-json)', () => {
     conforms('post', tokens, token);
     conforms('get', tokens, await s.http.get(`/tool/organizations/${s.org.id}/tokens`));
     conforms('post', tokens, await s.http.withToken(token.body.token).post(`/tool/organizations/${s.org.id}/tokens`, { name: 'x' })); // 403
+    conforms('get', '/v2.0/tool/whoami', await s.http.withToken(token.body.token).get('/tool/whoami'));
+    conforms('get', '/v2.0/tool/whoami', await operator.get('/tool/whoami'));
+    conforms('get', '/v2.0/tool/whoami', await anonymous.get('/v2.0/tool/whoami')); // 401
 
     const tables = `${sol}/tables`;
     const table = `${tables}/{table}`;

@@ -8,6 +8,7 @@ import { MetricsService, ShutdownState } from '@tablecast/ops';
 import { Logger } from 'nestjs-pino';
 import { Server } from 'node:http';
 import { answerClientErrors } from './client-errors';
+import { CONSOLE_PATH, defaultConsoleDir, serveConsole } from './console/console-static';
 import { CorsIoAdapter, corsOptions } from './cors';
 import { createOpenApiDocument } from './openapi';
 
@@ -17,7 +18,7 @@ export const RAW_JSON_PATHS = [/\/acumatica\/cdc\/?$/];
 
 /** Everything about the HTTP app that main.ts and the tests must share. */
 /** Returns the Socket.IO adapter, so that a shutdown can close the sockets first. */
-export async function configureApp(app: NestExpressApplication): Promise<TablecastIoAdapter> {
+export async function configureApp(app: NestExpressApplication, options: { consoleDir?: string } = {}): Promise<TablecastIoAdapter> {
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
   const cors = corsOptions(app.get(ConfigService).getOrThrow<HttpConfig>('http'));
   const sockets = new CorsIoAdapter(app, cors);
@@ -30,6 +31,7 @@ export async function configureApp(app: NestExpressApplication): Promise<Tableca
   app.use(app.get(MetricsService).httpMiddleware());
   if (cors) app.enableCors(cors); // before anything that may answer, so that errors carry the headers too
   app.use(app.get(ShutdownState).middleware());
+  app.use(CONSOLE_PATH, serveConsole(options.consoleDir ?? defaultConsoleDir())); // outside /v2.0 and the OpenAPI document
   app.use(...bodyParsing({ maxBodyBytes: config.maxBodyBytes, rawJsonPaths: RAW_JSON_PATHS }));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics', 'docs/asyncapi.json', 'docs/asyncapi'] });
   app.useGlobalPipes(createValidationPipe());

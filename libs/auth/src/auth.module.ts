@@ -10,8 +10,10 @@ import { OperatorTokenService } from './operator-token.service';
 import { TokenRevokedEvents } from './token-revoked.events';
 import { TokenSessions } from './token-sessions.service';
 import { TokenValidatorService } from './token-validator.service';
+import { WhoAmIController } from './whoami.controller';
 
 @Module({
+  controllers: [WhoAmIController],
   providers: [
     AccessTokensRepository,
     AccessTokensService,

@@ -4,6 +4,7 @@ const pat = (scopes: Scope[]): Principal => ({
   kind: 'pat',
   tokenId: 't',
   organizationId: 'org-a',
+  name: 'phone',
   scopes,
   expiresAt: null,
 });

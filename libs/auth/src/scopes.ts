@@ -4,7 +4,7 @@ export type Scope = (typeof SCOPES)[number];
 /** Who is calling: the operator, or a personal access token of one organization. */
 export type Principal =
   | { kind: 'operator' }
-  | { kind: 'pat'; tokenId: string; organizationId: string; scopes: Scope[]; expiresAt: Date | null };
+  | { kind: 'pat'; tokenId: string; organizationId: string; name: string; scopes: Scope[]; expiresAt: Date | null };
 
 /** `org:admin` implies the other three; the operator may do everything. */
 export function hasScope(principal: Principal, scope: Scope): boolean {

@@ -59,7 +59,7 @@ export class TokenValidatorService {
       const epoch = this.epoch;
       const row = await this.repository.findActiveByHash(hash);
       principal = row
-        ? { kind: 'pat', tokenId: row.id, organizationId: row.organization_id, scopes: row.scopes, expiresAt: row.expires_at }
+        ? { kind: 'pat', tokenId: row.id, organizationId: row.organization_id, name: row.name, scopes: row.scopes, expiresAt: row.expires_at }
         : null;
       // A revocation announced while we read may not be in what we read: answer, but do not cache it.
       if (epoch === this.epoch) this.remember(key, { principal, until: now + this.config.tokenCacheMs });
