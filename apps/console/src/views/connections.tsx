@@ -1,7 +1,8 @@
 import { FormEvent, useState } from 'react';
 import { api } from '../api/endpoints';
 import { errorMessage } from '../api/http';
-import { Empty, ErrorAlert, Field, Loading } from '../components/common';
+import { ErrorAlert, Field } from '../components/common';
+import { AsyncList, DataTable } from '../components/list';
 import { useAction, useAsync } from '../lib/use-async';
 
 const FIELDS = [
@@ -21,7 +22,7 @@ export function ConnectionsTab({ org, sol }: { org: string; sol: string }) {
   const connections = useAsync(() => api.connections(org, sol), [org, sol]);
   const create = useAction();
   const [form, setForm] = useState<Form>(EMPTY);
-  const [tests, setTests] = useState<Record<string, string>>({});
+  const [tests, setTests] = useState<Record<string, { text: string; failed: boolean }>>({});
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (await create.run(() => api.createConnection(org, sol, form))) {
@@ -30,20 +31,22 @@ export function ConnectionsTab({ org, sol }: { org: string; sol: string }) {
     }
   };
   const test = async (id: string) => {
-    setTests((t) => ({ ...t, [id]: 'Testing…' }));
-    let result: string;
+    setTests((t) => ({ ...t, [id]: { text: 'Testing…', failed: false } }));
+    let result: { text: string; failed: boolean };
     try {
       const answer = await api.testConnection(org, sol, id);
-      result = answer.ok ? 'Connection OK' : (answer.error?.message ?? 'The connection failed.');
+      result = answer.ok
+        ? { text: 'Connection OK', failed: false }
+        : { text: answer.error?.message ?? 'The connection failed.', failed: true };
     } catch (error) {
-      result = errorMessage(error);
+      result = { text: errorMessage(error), failed: true };
     }
     setTests((t) => ({ ...t, [id]: result }));
   };
   const items = connections.data?.items ?? [];
   return (
     <>
-      <form onSubmit={submit} className="grid-form" aria-label="New connection">
+      <form onSubmit={submit} className="grid-form" aria-label="Create a connection">
         {FIELDS.map((f) => (
           <Field key={f.key} label={f.label}>
             {(id) => (
@@ -63,42 +66,37 @@ export function ConnectionsTab({ org, sol }: { org: string; sol: string }) {
         </button>
       </form>
       <ErrorAlert error={create.error} />
-      <ErrorAlert error={connections.error} />
-      {connections.loading && !connections.data ? (
-        <Loading what="connections" />
-      ) : items.length === 0 && !connections.error ? (
-        <Empty>No connections yet: add your Acumatica instance above to read Generic Inquiries over OData.</Empty>
-      ) : (
-        <div className="scroll">
-          <table aria-label="Connections">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Instance URL</th>
-                <th>Tenant</th>
-                <th>Username</th>
-                <th>Test</th>
+      <AsyncList
+        state={{ ...connections, items: items }}
+        what="connections"
+        empty="No connections yet: add your Acumatica instance above to read Generic Inquiries over OData."
+      >
+        {(list) => (
+          <DataTable label="Connections" headers={['Name', 'Instance URL', 'Tenant', 'Username', 'Test']}>
+            {list.map((c) => (
+              <tr key={c.id}>
+                <td>{c.name}</td>
+                <td className="mono">{c.instanceUrl}</td>
+                <td>{c.tenant}</td>
+                <td>{c.username}</td>
+                <td>
+                  <button type="button" onClick={() => test(c.id)}>
+                    Test connection
+                  </button>{' '}
+                  {/* A failed test is a problem like any failed call (role=alert); success is announced politely. */}
+                  <span
+                    role={tests[c.id]?.failed ? 'alert' : undefined}
+                    aria-live="polite"
+                    className={tests[c.id]?.failed ? 'field-error' : undefined}
+                  >
+                    {tests[c.id]?.text}
+                  </span>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((c) => (
-                <tr key={c.id}>
-                  <td>{c.name}</td>
-                  <td className="mono">{c.instanceUrl}</td>
-                  <td>{c.tenant}</td>
-                  <td>{c.username}</td>
-                  <td>
-                    <button type="button" onClick={() => test(c.id)}>
-                      Test connection
-                    </button>{' '}
-                    <span aria-live="polite">{tests[c.id]}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </AsyncList>
     </>
   );
 }

@@ -2,7 +2,8 @@ import { focusOnMount } from '../components/focus';
 import { useState } from 'react';
 import { api } from '../api/endpoints';
 import type { Delivery } from '../api/types';
-import { Empty, ErrorAlert, formatTime, Loading } from '../components/common';
+import { formatTime } from '../components/common';
+import { AsyncList, DataTable } from '../components/list';
 import { Pager } from '../components/pager';
 import { usePages } from '../lib/use-pages';
 
@@ -17,47 +18,31 @@ export function DeliveriesTab({ org, sol }: { org: string; sol: string }) {
           Refresh
         </button>
       </div>
-      <ErrorAlert error={deliveries.error} />
-      {deliveries.loading && !deliveries.data ? (
-        <Loading what="deliveries" />
-      ) : deliveries.items.length === 0 && !deliveries.error ? (
-        <Empty>No deliveries yet: set up a push notification in Acumatica with the CDC URL above.</Empty>
-      ) : (
-        <div className="scroll">
-          <table aria-label="Deliveries">
-            <thead>
-              <tr>
-                <th>Received</th>
-                <th>Status</th>
-                <th>Table</th>
-                <th>Rows</th>
-                <th>Duration</th>
-                <th>Duplicate</th>
-                <th>
-                  <span className="sr-only">Details</span>
-                </th>
+      <AsyncList
+        state={deliveries}
+        what="deliveries"
+        empty="No deliveries yet: set up a push notification in Acumatica with the CDC URL above."
+      >
+        {(list) => (
+          <DataTable label="Deliveries" headers={['Received', 'Status', 'Table', 'Rows', 'Duration', 'Duplicate', 'sr:Details']}>
+            {list.map((d) => (
+              <tr key={d.id} className={d.status >= 400 ? 'failed' : undefined}>
+                <td>{formatTime(d.receivedAt)}</td>
+                <td>{d.status}</td>
+                <td>{d.table ?? tablesOf(d) ?? '—'}</td>
+                <td>{d.rows}</td>
+                <td>{d.durationMs} ms</td>
+                <td>{d.duplicate ? 'yes' : 'no'}</td>
+                <td>
+                  <button type="button" aria-expanded={open?.id === d.id} onClick={() => setOpen(open?.id === d.id ? null : d)}>
+                    Details
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {deliveries.items.map((d) => (
-                <tr key={d.id} className={d.status >= 400 ? 'failed' : undefined}>
-                  <td>{formatTime(d.receivedAt)}</td>
-                  <td>{d.status}</td>
-                  <td>{d.table ?? tablesOf(d) ?? '—'}</td>
-                  <td>{d.rows}</td>
-                  <td>{d.durationMs} ms</td>
-                  <td>{d.duplicate ? 'yes' : 'no'}</td>
-                  <td>
-                    <button type="button" aria-expanded={open?.id === d.id} onClick={() => setOpen(open?.id === d.id ? null : d)}>
-                      Details
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </AsyncList>
       <Pager {...deliveries} />
       {open && <DeliveryDetails delivery={open} onClose={() => setOpen(null)} />}
     </>

@@ -1,7 +1,8 @@
 import { FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../api/endpoints';
-import { Empty, ErrorAlert, Field, Loading } from '../components/common';
+import { ErrorAlert, Field } from '../components/common';
+import { AsyncList } from '../components/list';
 import { Pager } from '../components/pager';
 import { useAction, useAsync } from '../lib/use-async';
 import { usePages } from '../lib/use-pages';
@@ -44,7 +45,7 @@ function SolutionsSection({ org, canCreate }: { org: string; canCreate: boolean 
     <section aria-labelledby="solutions-heading">
       <h2 id="solutions-heading">Solutions</h2>
       {canCreate && (
-        <form onSubmit={submit} className="inline-form" aria-label="New solution">
+        <form onSubmit={submit} className="inline-form" aria-label="Create a solution">
           <Field label="Solution name">{(id) => <input id={id} required value={name} onChange={(e) => setName(e.target.value)} />}</Field>
           <button type="submit" disabled={create.busy}>
             Create solution
@@ -52,20 +53,21 @@ function SolutionsSection({ org, canCreate }: { org: string; canCreate: boolean 
         </form>
       )}
       <ErrorAlert error={create.error} />
-      <ErrorAlert error={solutions.error} />
-      {solutions.loading && !solutions.data ? (
-        <Loading what="solutions" />
-      ) : solutions.items.length === 0 && !solutions.error ? (
-        <Empty>No solutions yet: {canCreate ? 'create one above' : 'ask an organization admin to create one'}.</Empty>
-      ) : (
-        <ul className="cards">
-          {solutions.items.map((s) => (
-            <li key={s.id}>
-              <Link to={`/orgs/${org}/solutions/${s.id}`}>{s.name}</Link>
-            </li>
-          ))}
-        </ul>
-      )}
+      <AsyncList
+        state={solutions}
+        what="solutions"
+        empty={<>No solutions yet: {canCreate ? 'create one above' : 'ask an organization admin to create one'}.</>}
+      >
+        {(list) => (
+          <ul className="cards">
+            {list.map((s) => (
+              <li key={s.id}>
+                <Link to={`/orgs/${org}/solutions/${s.id}`}>{s.name}</Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </AsyncList>
       <Pager {...solutions} />
     </section>
   );

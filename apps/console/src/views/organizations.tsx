@@ -1,7 +1,8 @@
 import { FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api/endpoints';
-import { Empty, ErrorAlert, Field, Loading } from '../components/common';
+import { ErrorAlert, Field } from '../components/common';
+import { AsyncList } from '../components/list';
 import { Pager } from '../components/pager';
 import { useAction, useAsync } from '../lib/use-async';
 import { usePages } from '../lib/use-pages';
@@ -23,7 +24,7 @@ export function Organizations() {
   return (
     <section>
       <h1>Organizations</h1>
-      <form onSubmit={submit} className="inline-form" aria-label="New organization">
+      <form onSubmit={submit} className="inline-form" aria-label="Create an organization">
         <Field label="Organization name">{(id) => <input id={id} required value={name} onChange={(e) => setName(e.target.value)} />}</Field>
         <Field label="Region">
           {(id) => (
@@ -42,20 +43,17 @@ export function Organizations() {
         </button>
       </form>
       <ErrorAlert error={create.error} />
-      <ErrorAlert error={orgs.error} />
-      {orgs.loading && !orgs.data ? (
-        <Loading what="organizations" />
-      ) : orgs.items.length === 0 && !orgs.error ? (
-        <Empty>No organizations yet: create the first one above.</Empty>
-      ) : (
-        <ul className="cards">
-          {orgs.items.map((o) => (
-            <li key={o.id}>
-              <Link to={`/orgs/${o.id}`}>{o.name}</Link> <span className="muted">{o.region}</span>
-            </li>
-          ))}
-        </ul>
-      )}
+      <AsyncList state={orgs} what="organizations" empty="No organizations yet: create the first one above.">
+        {(list) => (
+          <ul className="cards">
+            {list.map((o) => (
+              <li key={o.id}>
+                <Link to={`/orgs/${o.id}`}>{o.name}</Link> <span className="muted">{o.region}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </AsyncList>
       <Pager {...orgs} />
     </section>
   );

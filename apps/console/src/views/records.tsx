@@ -1,7 +1,8 @@
 import { FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/endpoints';
 import type { Change, TableRecord } from '../api/types';
-import { Empty, ErrorAlert, formatTime, Loading } from '../components/common';
+import { formatTime } from '../components/common';
+import { AsyncList, DataTable } from '../components/list';
 import { Pager } from '../components/pager';
 import { parseFilter } from '../lib/filter';
 import { usePages } from '../lib/use-pages';
@@ -86,49 +87,40 @@ export function RecordsTab({ org, sol, table }: TableProps) {
         </div>
         <button type="submit">Apply filter</button>
       </form>
-      <ErrorAlert error={pages.error} />
-      {pages.loading && !pages.data ? (
-        <Loading what="records" />
-      ) : rows.length === 0 && !pages.error ? (
-        <Empty>
-          {filter
-            ? 'No record matches this filter: change or clear it.'
-            : 'No records yet: push a notification to the CDC URL, start a reload, or write one through the API.'}
-        </Empty>
-      ) : (
-        <div className="scroll">
-          <table aria-label="Records">
-            <thead>
-              <tr>
-                <th>Id</th>
-                <th>Seq</th>
-                <th>Modified</th>
-                <th>Data</th>
+      <AsyncList
+        state={{ ...pages, items: rows }}
+        what="records"
+        empty={
+          <>
+            {filter
+              ? 'No record matches this filter: change or clear it.'
+              : 'No records yet: push a notification to the CDC URL, start a reload, or write one through the API.'}
+          </>
+        }
+      >
+        {(list) => (
+          <DataTable label="Records" headers={['Id', 'Seq', 'Modified', 'Data']}>
+            {list.map((r) => (
+              <tr key={r.id} className={r.deleted ? 'deleted' : undefined}>
+                <td>
+                  <button
+                    type="button"
+                    className="link mono"
+                    aria-expanded={open === r.id}
+                    onClick={() => setOpen(open === r.id ? null : r.id)}
+                  >
+                    {r.id}
+                  </button>
+                  {r.deleted && <span className="muted"> (deleted)</span>}
+                </td>
+                <td>#{r.seq}</td>
+                <td>{formatTime(r.modifiedAt)}</td>
+                <td className="mono preview">{JSON.stringify(r.data)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id} className={r.deleted ? 'deleted' : undefined}>
-                  <td>
-                    <button
-                      type="button"
-                      className="link mono"
-                      aria-expanded={open === r.id}
-                      onClick={() => setOpen(open === r.id ? null : r.id)}
-                    >
-                      {r.id}
-                    </button>
-                    {r.deleted && <span className="muted"> (deleted)</span>}
-                  </td>
-                  <td>#{r.seq}</td>
-                  <td>{formatTime(r.modifiedAt)}</td>
-                  <td className="mono preview">{JSON.stringify(r.data)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </AsyncList>
       <Pager {...pages} />
       {openRecord && (
         <RecordDetails key={openRecord.id} org={org} sol={sol} table={table} record={openRecord} onClose={() => setOpen(null)} />

@@ -1,7 +1,8 @@
 import { FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../api/endpoints';
-import { CopyButton, Empty, ErrorAlert, Field, Loading } from '../components/common';
+import { CopyButton, ErrorAlert, Field } from '../components/common';
+import { AsyncList } from '../components/list';
 import { Pager } from '../components/pager';
 import { TabDef, Tabs } from '../components/tabs';
 import { useAction, useAsync } from '../lib/use-async';
@@ -74,7 +75,7 @@ function TablesTab({ org, sol }: { org: string; sol: string }) {
   return (
     <>
       {can('data:write') && (
-        <form onSubmit={submit} className="inline-form" aria-label="New table">
+        <form onSubmit={submit} className="inline-form" aria-label="Create a table">
           <Field label="Table name">{(id) => <input id={id} required value={name} onChange={(e) => setName(e.target.value)} />}</Field>
           <button type="submit" disabled={create.busy}>
             Create table
@@ -82,24 +83,21 @@ function TablesTab({ org, sol }: { org: string; sol: string }) {
         </form>
       )}
       <ErrorAlert error={create.error} />
-      <ErrorAlert error={tables.error} />
-      {tables.loading && !tables.data ? (
-        <Loading what="tables" />
-      ) : tables.items.length === 0 && !tables.error ? (
-        <Empty>No tables yet: push a notification to the CDC URL or create one.</Empty>
-      ) : (
-        <ul className="cards">
-          {tables.items.map((t) => (
-            <li key={t.name}>
-              <Link to={`/orgs/${org}/solutions/${sol}/tables/${encodeURIComponent(t.name)}`}>{t.name}</Link>{' '}
-              <span className="muted">
-                {t.rowCount} rows · head #{t.head}
-                {t.keyFields ? ` · key ${t.keyFields.join(', ')}` : ''}
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
+      <AsyncList state={tables} what="tables" empty="No tables yet: push a notification to the CDC URL or create one.">
+        {(list) => (
+          <ul className="cards">
+            {list.map((t) => (
+              <li key={t.name}>
+                <Link to={`/orgs/${org}/solutions/${sol}/tables/${encodeURIComponent(t.name)}`}>{t.name}</Link>{' '}
+                <span className="muted">
+                  {t.rowCount} rows · head #{t.head}
+                  {t.keyFields ? ` · key ${t.keyFields.join(', ')}` : ''}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </AsyncList>
       <Pager {...tables} />
     </>
   );

@@ -2,7 +2,8 @@ import { FormEvent, useEffect, useRef, useState } from 'react';
 import { api } from '../api/endpoints';
 import { ApiError } from '../api/http';
 import type { Connection, Source } from '../api/types';
-import { Empty, ErrorAlert, Field, formatTime, Loading } from '../components/common';
+import { ErrorAlert, Field, formatTime } from '../components/common';
+import { AsyncList, DataTable } from '../components/list';
 import { ACTIVE, ReloadProgress } from '../components/reload-progress';
 import { useAction, useAsync } from '../lib/use-async';
 import { useSession } from '../session';
@@ -94,7 +95,7 @@ export function SourceTab({ org, sol, table, refreshTable }: TableProps) {
       {source.data === null && <p className="muted">No source yet: tie this table to a Generic Inquiry read over OData.</p>}
       {source.data?.nextRunAt && <p className="muted">Next scheduled compare: {formatTime(source.data.nextRunAt)}</p>}
       {writable && (
-        <form onSubmit={save} className="grid-form" aria-label="Source">
+        <form onSubmit={save} className="grid-form" aria-label="Table source">
           <Field
             label="Connection"
             hint={options.length === 0 ? 'Create a connection on the solution\u2019s Connections tab first.' : undefined}
@@ -147,49 +148,34 @@ export function SourceTab({ org, sol, table, refreshTable }: TableProps) {
         </div>
       )}
       <ErrorAlert error={action.error} />
-      <ErrorAlert error={reloads.error} />
-      {reloads.loading && !reloads.data ? (
-        <Loading what="reloads" />
-      ) : items.length === 0 && !reloads.error ? (
-        <Empty>No reloads yet: save a source, then start a full reload to load the table.</Empty>
-      ) : (
-        <div className="scroll">
-          <table aria-label="Reloads">
-            <thead>
-              <tr>
-                <th>Created</th>
-                <th>Mode</th>
-                <th>Status</th>
-                <th>Progress</th>
-                <th>Pages</th>
-                <th>Rows read</th>
-                <th>Result</th>
-                <th>Error</th>
+      <AsyncList
+        state={{ ...reloads, items: items }}
+        what="reloads"
+        empty="No reloads yet: save a source, then start a full reload to load the table."
+      >
+        {(list) => (
+          <DataTable label="Reloads" headers={['Created', 'Mode', 'Status', 'Progress', 'Pages', 'Rows read', 'Result', 'Error']}>
+            {list.map((r) => (
+              <tr key={r.id}>
+                <td>{formatTime(r.createdAt)}</td>
+                <td>{r.mode}</td>
+                <td>{r.status}</td>
+                <td>
+                  <ReloadProgress reload={r} />
+                </td>
+                <td>{r.progress.pages}</td>
+                <td>{r.progress.rowsRead}</td>
+                <td>
+                  {r.result
+                    ? `inserted ${r.result.inserted}, updated ${r.result.updated}, deleted ${r.result.deleted}, unchanged ${r.result.unchanged}, skipped newer ${r.result.skippedNewer}`
+                    : '—'}
+                </td>
+                <td>{r.error ? r.error.message : ''}</td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((r) => (
-                <tr key={r.id}>
-                  <td>{formatTime(r.createdAt)}</td>
-                  <td>{r.mode}</td>
-                  <td>{r.status}</td>
-                  <td>
-                    <ReloadProgress reload={r} />
-                  </td>
-                  <td>{r.progress.pages}</td>
-                  <td>{r.progress.rowsRead}</td>
-                  <td>
-                    {r.result
-                      ? `inserted ${r.result.inserted}, updated ${r.result.updated}, deleted ${r.result.deleted}, unchanged ${r.result.unchanged}, skipped newer ${r.result.skippedNewer}`
-                      : '—'}
-                  </td>
-                  <td>{r.error ? r.error.message : ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </AsyncList>
     </>
   );
 }

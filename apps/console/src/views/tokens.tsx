@@ -1,7 +1,8 @@
 import { FormEvent, useState } from 'react';
 import { api } from '../api/endpoints';
 import { AccessToken, CreatedAccessToken, Scope, SCOPES } from '../api/types';
-import { ConfirmDialog, Empty, ErrorAlert, Field, formatTime, Loading, SecretField } from '../components/common';
+import { ConfirmDialog, ErrorAlert, Field, formatTime, SecretField } from '../components/common';
+import { AsyncList, DataTable } from '../components/list';
 import { Pager } from '../components/pager';
 import { useAction } from '../lib/use-async';
 import { usePages } from '../lib/use-pages';
@@ -36,7 +37,7 @@ export function TokensSection({ org }: { org: string }) {
   return (
     <section aria-labelledby="tokens-heading">
       <h2 id="tokens-heading">Tokens</h2>
-      <form onSubmit={submit} className="stack" aria-label="New token">
+      <form onSubmit={submit} className="stack" aria-label="Create a token">
         <Field label="Token name">{(id) => <input id={id} required value={name} onChange={(e) => setName(e.target.value)} />}</Field>
         <fieldset>
           <legend>Scopes</legend>
@@ -55,55 +56,35 @@ export function TokensSection({ org }: { org: string }) {
       </form>
       {created && <SecretField label="New token" value={created.token} />}
       <ErrorAlert error={action.error} />
-      <ErrorAlert error={tokens.error} />
-      {tokens.loading && !tokens.data ? (
-        <Loading what="tokens" />
-      ) : tokens.items.length === 0 && !tokens.error ? (
-        <Empty>No tokens yet: create one above for Acumatica (cdc:push) or an app (data:read).</Empty>
-      ) : (
-        <div className="scroll">
-          <table aria-label="Tokens">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Prefix</th>
-                <th>Scopes</th>
-                <th>Expires</th>
-                <th>Last used</th>
-                <th>State</th>
-                <th>
-                  <span className="sr-only">Actions</span>
-                </th>
+      <AsyncList state={tokens} what="tokens" empty="No tokens yet: create one above for Acumatica (cdc:push) or an app (data:read).">
+        {(list) => (
+          <DataTable label="Tokens" headers={['Name', 'Prefix', 'Scopes', 'Expires', 'Last used', 'State', 'sr:Actions']}>
+            {list.map((t) => (
+              <tr key={t.id}>
+                <td>{t.name}</td>
+                <td className="mono">{t.prefix}</td>
+                <td>{t.scopes.join(', ')}</td>
+                <td>{formatTime(t.expiresAt)}</td>
+                <td>{formatTime(t.lastUsedAt)}</td>
+                <td>
+                  {t.revokedAt
+                    ? `revoked ${formatTime(t.revokedAt)}`
+                    : t.expiresAt && new Date(t.expiresAt) < new Date()
+                      ? 'expired'
+                      : 'active'}
+                </td>
+                <td>
+                  {!t.revokedAt && (
+                    <button type="button" className="danger" aria-label={`Revoke ${t.name}`} onClick={() => setRevoking(t)}>
+                      Revoke
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {tokens.items.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.name}</td>
-                  <td className="mono">{t.prefix}</td>
-                  <td>{t.scopes.join(', ')}</td>
-                  <td>{formatTime(t.expiresAt)}</td>
-                  <td>{formatTime(t.lastUsedAt)}</td>
-                  <td>
-                    {t.revokedAt
-                      ? `revoked ${formatTime(t.revokedAt)}`
-                      : t.expiresAt && new Date(t.expiresAt) < new Date()
-                        ? 'expired'
-                        : 'active'}
-                  </td>
-                  <td>
-                    {!t.revokedAt && (
-                      <button type="button" className="danger" aria-label={`Revoke ${t.name}`} onClick={() => setRevoking(t)}>
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </AsyncList>
       <Pager {...tokens} />
       {revoking && (
         <ConfirmDialog

@@ -1,7 +1,8 @@
 import { FormEvent, useState } from 'react';
 import { useParams } from 'react-router';
 import { api } from '../api/endpoints';
-import { Empty, ErrorAlert, Field, formatTime, Loading, SecretField } from '../components/common';
+import { ErrorAlert, Field, formatTime, SecretField } from '../components/common';
+import { AsyncList, DataTable } from '../components/list';
 import { Pager } from '../components/pager';
 import { useAction, useAsync } from '../lib/use-async';
 import { useNames } from '../lib/use-names';
@@ -84,7 +85,7 @@ export function WebhookPage() {
               </table>
             </div>
           )}
-          <form onSubmit={replay} className="inline-form" aria-label="Replay">
+          <form onSubmit={replay} className="inline-form" aria-label="Replay changes">
             <Field label="Replay table">
               {(id) => (
                 <>
@@ -112,43 +113,25 @@ export function WebhookPage() {
       <button type="button" onClick={attempts.reload}>
         Refresh attempts
       </button>
-      <ErrorAlert error={attempts.error} />
-      {attempts.loading && !attempts.data ? (
-        <Loading what="attempts" />
-      ) : attempts.items.length === 0 && !attempts.error ? (
-        <Empty>No attempts yet: they appear when a table of this webhook changes.</Empty>
-      ) : (
-        <div className="scroll">
-          <table aria-label="Attempts">
-            <thead>
-              <tr>
-                <th>At</th>
-                <th>Table</th>
-                <th>Seqs</th>
-                <th>Attempt</th>
-                <th>Status</th>
-                <th>Error</th>
-                <th>Duration</th>
+      <AsyncList state={attempts} what="attempts" empty="No attempts yet: they appear when a table of this webhook changes.">
+        {(list) => (
+          <DataTable label="Attempts" headers={['At', 'Table', 'Seqs', 'Attempt', 'Status', 'Error', 'Duration']}>
+            {list.map((a) => (
+              <tr key={a.id} className={a.status === null || a.status >= 300 ? 'failed' : undefined}>
+                <td>{formatTime(a.at)}</td>
+                <td>{a.table}</td>
+                <td>
+                  #{a.fromSeq}–#{a.toSeq}
+                </td>
+                <td>{a.attempt}</td>
+                <td>{a.status ?? '—'}</td>
+                <td>{a.error ?? ''}</td>
+                <td>{a.durationMs} ms</td>
               </tr>
-            </thead>
-            <tbody>
-              {attempts.items.map((a) => (
-                <tr key={a.id} className={a.status === null || a.status >= 300 ? 'failed' : undefined}>
-                  <td>{formatTime(a.at)}</td>
-                  <td>{a.table}</td>
-                  <td>
-                    #{a.fromSeq}–#{a.toSeq}
-                  </td>
-                  <td>{a.attempt}</td>
-                  <td>{a.status ?? '—'}</td>
-                  <td>{a.error ?? ''}</td>
-                  <td>{a.durationMs} ms</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </AsyncList>
       <Pager {...attempts} />
     </>
   );

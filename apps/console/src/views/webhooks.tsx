@@ -1,7 +1,8 @@
 import { FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api/endpoints';
-import { Empty, ErrorAlert, Field, Loading, SecretField } from '../components/common';
+import { ErrorAlert, Field, SecretField } from '../components/common';
+import { AsyncList, DataTable } from '../components/list';
 import { Pager } from '../components/pager';
 import { splitList } from '../lib/text';
 import { useAction } from '../lib/use-async';
@@ -30,7 +31,7 @@ export function WebhooksTab({ org, sol }: { org: string; sol: string }) {
   };
   return (
     <>
-      <form onSubmit={submit} className="grid-form" aria-label="New webhook">
+      <form onSubmit={submit} className="grid-form" aria-label="Create a webhook">
         <Field label="Webhook URL">
           {(id) => <input id={id} type="url" required value={url} onChange={(e) => setUrl(e.target.value)} />}
         </Field>
@@ -44,37 +45,22 @@ export function WebhooksTab({ org, sol }: { org: string; sol: string }) {
       </form>
       {secret && <SecretField label="Webhook secret" value={secret} />}
       <ErrorAlert error={create.error} />
-      <ErrorAlert error={webhooks.error} />
-      {webhooks.loading && !webhooks.data ? (
-        <Loading what="webhooks" />
-      ) : webhooks.items.length === 0 && !webhooks.error ? (
-        <Empty>No webhooks yet: add a URL above to receive every change, signed and in order.</Empty>
-      ) : (
-        <div className="scroll">
-          <table aria-label="Webhooks">
-            <thead>
-              <tr>
-                <th>URL</th>
-                <th>Tables</th>
-                <th>State</th>
-                <th>Description</th>
+      <AsyncList state={webhooks} what="webhooks" empty="No webhooks yet: add a URL above to receive every change, signed and in order.">
+        {(list) => (
+          <DataTable label="Webhooks" headers={['URL', 'Tables', 'State', 'Description']}>
+            {list.map((w) => (
+              <tr key={w.id}>
+                <td>
+                  <Link to={`/orgs/${org}/solutions/${sol}/webhooks/${w.id}`}>{w.url}</Link>
+                </td>
+                <td>{w.tables ? w.tables.join(', ') : 'every table'}</td>
+                <td>{w.enabled ? 'enabled' : `disabled${w.disabledReason ? `: ${w.disabledReason}` : ''}`}</td>
+                <td>{w.description}</td>
               </tr>
-            </thead>
-            <tbody>
-              {webhooks.items.map((w) => (
-                <tr key={w.id}>
-                  <td>
-                    <Link to={`/orgs/${org}/solutions/${sol}/webhooks/${w.id}`}>{w.url}</Link>
-                  </td>
-                  <td>{w.tables ? w.tables.join(', ') : 'every table'}</td>
-                  <td>{w.enabled ? 'enabled' : `disabled${w.disabledReason ? `: ${w.disabledReason}` : ''}`}</td>
-                  <td>{w.description}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </AsyncList>
       <Pager {...webhooks} />
     </>
   );
