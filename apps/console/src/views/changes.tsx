@@ -3,16 +3,24 @@ import { api } from '../api/endpoints';
 import type { Change } from '../api/types';
 import { ErrorAlert, formatTime } from '../components/common';
 import { mergeFeed } from '../lib/feed';
+import { useThrottle } from '../lib/use-throttle';
 import { useLiveTable } from '../live';
 import type { TableProps } from './table-props';
 
 const RECENT = 50;
 
 /** The table's change feed: the last changes from the log, then every new one live through the SDK. */
-export function ChangesTab({ org, sol, table }: TableProps) {
+export function ChangesTab({ org, sol, table, refreshTable }: TableProps) {
   const [feed, setFeed] = useState<Change[]>([]);
   const [error, setError] = useState<unknown>(null);
-  const onChange = useCallback((changes: Change[]) => setFeed((f) => mergeFeed(f, changes)), []);
+  const refreshCount = useThrottle(() => refreshTable?.(), 1000);
+  const onChange = useCallback(
+    (changes: Change[]) => {
+      setFeed((f) => mergeFeed(f, changes));
+      refreshCount();
+    },
+    [refreshCount],
+  );
   const status = useLiveTable({ organizationId: org, solutionId: sol, table }, onChange);
 
   useEffect(() => {

@@ -77,4 +77,32 @@ describe('records filter', () => {
     expect(await screen.findByText('{"Status":"Active","Name":"Acme"}')).toBeTruthy();
     expect(screen.getByText('#7')).toBeTruthy();
   });
+
+  it('pages with the cursor: Next page, then Previous page back to the first', async () => {
+    const calls = stubFetch((url) => {
+      if (url.pathname === '/v2.0/tool/whoami') return { body: OPERATOR };
+      if (url.pathname === PATH) {
+        const second = url.searchParams.get('cursor') === 'after-C1';
+        const id = second ? 'C2' : 'C1';
+        return {
+          body: {
+            items: [{ id, data: {}, deleted: false, modifiedAt: '2026-12-01T10:00:00Z', seq: 1 }],
+            nextCursor: second ? null : 'after-C1',
+          },
+        };
+      }
+    });
+    renderSignedIn(<RecordsTab org="o" sol="s" table="Customers" />);
+    await screen.findByRole('button', { name: 'C1' });
+    expect((screen.getByRole('button', { name: 'Previous page' }) as HTMLButtonElement).disabled).toBe(true);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    expect(await screen.findByRole('button', { name: 'C2' })).toBeTruthy();
+    expect(records(calls).at(-1)!.url.searchParams.get('cursor')).toBe('after-C1');
+    expect((screen.getByRole('button', { name: 'Next page' }) as HTMLButtonElement).disabled).toBe(true);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Previous page' }));
+    expect(await screen.findByRole('button', { name: 'C1' })).toBeTruthy();
+    expect(records(calls).at(-1)!.url.searchParams.get('cursor')).toBeNull();
+  });
 });

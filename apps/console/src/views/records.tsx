@@ -6,27 +6,28 @@ import { AsyncList, DataTable } from '../components/list';
 import { Pager } from '../components/pager';
 import { parseFilter } from '../lib/filter';
 import { usePages } from '../lib/use-pages';
+import { useThrottle } from '../lib/use-throttle';
 import { useLiveTable } from '../live';
 import { RecordDetails } from './record-details';
 import type { TableProps } from './table-props';
 
-/** Waits this long after a change to an id not on the page before reading the page again. */
+/** Waits this long after a change before reading the page (and the table's count) again. */
 const REFRESH_MS = 1000;
 
-export function RecordsTab({ org, sol, table }: TableProps) {
+export function RecordsTab({ org, sol, table, refreshTable }: TableProps) {
   const [text, setText] = useState('');
   const [filter, setFilter] = useState<string | undefined>();
   const [filterError, setFilterError] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const pages = usePages((cursor) => api.records(org, sol, table, { filter, cursor }), [org, sol, table, filter]);
   const [patched, setPatched] = useState<Map<string, Change>>(new Map());
-  const refreshTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const visible = useRef(new Set<string>());
   visible.current = new Set(pages.items.map((r) => r.id));
   const { reload } = pages;
 
   useEffect(() => setPatched(new Map()), [pages.data]);
-  useEffect(() => () => clearTimeout(refreshTimer.current), []);
+  const reloadPage = useThrottle(reload, REFRESH_MS);
+  const refreshCount = useThrottle(() => refreshTable?.(), REFRESH_MS);
 
   // Live: a change to a record on this page shows at once; any other may add a row here, so the page is read again (at most once a second).
   const onChange = useCallback(
@@ -36,14 +37,10 @@ export function RecordsTab({ org, sol, table }: TableProps) {
         for (const c of changes) if (visible.current.has(c.id)) next.set(c.id, c);
         return next;
       });
-      if (changes.some((c) => !visible.current.has(c.id)) && refreshTimer.current === undefined) {
-        refreshTimer.current = setTimeout(() => {
-          refreshTimer.current = undefined;
-          reload();
-        }, REFRESH_MS);
-      }
+      if (changes.some((c) => !visible.current.has(c.id))) reloadPage();
+      refreshCount();
     },
-    [reload],
+    [reloadPage, refreshCount],
   );
   useLiveTable({ organizationId: org, solutionId: sol, table }, onChange);
 
@@ -121,7 +118,7 @@ export function RecordsTab({ org, sol, table }: TableProps) {
           </DataTable>
         )}
       </AsyncList>
-      <Pager {...pages} />
+      <Pager {...pages} always />
       {openRecord && (
         <RecordDetails key={openRecord.id} org={org} sol={sol} table={table} record={openRecord} onClose={() => setOpen(null)} />
       )}
