@@ -178,6 +178,11 @@ describe('the web console in Chromium', () => {
     ]);
     expect(await page.evaluate('window.notReloaded')).toBe(true);
     await browser.screenshot('table-changes');
+
+    await tab('Activity').click();
+    await page.getByRole('figure', { name: 'Changes per minute' }).waitFor();
+    await page.getByRole('figure', { name: 'Ingest latency' }).waitFor();
+    await browser.screenshot('table-activity');
   });
 
   it('opens a failed delivery and shows its problem as the API wrote it', async () => {
