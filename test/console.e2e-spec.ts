@@ -178,6 +178,11 @@ describe('the web console in Chromium', () => {
     ]);
     expect(await page.evaluate('window.notReloaded')).toBe(true);
     await browser.screenshot('table-changes');
+
+    await tab('Activity').click();
+    await page.getByRole('figure', { name: 'Changes per minute' }).waitFor();
+    await page.getByRole('figure', { name: 'Ingest latency' }).waitFor();
+    await browser.screenshot('table-activity');
   });
 
   it('opens a failed delivery and shows its problem as the API wrote it', async () => {
@@ -271,6 +276,31 @@ describe('the web console in Chromium', () => {
       expect.stringMatching(/^\d+ ms$/),
     ]);
     await browser.screenshot('webhook-attempts');
+  });
+
+  it('signs out; an organization’s read-only token lands on its organization and sees no admin controls; revoked, it is signed out', async () => {
+    const operator = new HttpClient(t.api, TEST_ADMIN_TOKEN);
+    const reader = await operator.post(`/tool/organizations/${state.orgId}/tokens`, { name: 'Field phone', scopes: ['data:read'] });
+    expect(reader.status).toBe(201);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Tablecast' }).waitFor();
+    expect(await page.evaluate("sessionStorage.getItem('tablecast.token')")).toBeNull();
+    await page.goto(`${t.url}/console/`);
+
+    await page.getByLabel('Token', { exact: true }).fill(reader.body.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await heading('Harbor Foods').waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/console/orgs/${state.orgId}`);
+    expect(await page.locator('header').textContent()).toMatch(/Field phone.*data:read/);
+    await page.getByRole('link', { name: 'Field service' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Tokens' }).count()).toBe(0);
+    expect(await page.getByLabel('Solution name').count()).toBe(0);
+
+    expect((await operator.delete(`/tool/organizations/${state.orgId}/tokens/${reader.body.id}`)).status).toBe(204);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in to Tablecast' }).waitFor();
+    await page.getByRole('alert').waitFor();
   });
 
   it('ran without a Content-Security-Policy violation or an uncaught error', () => {

@@ -79,7 +79,6 @@ export function serveConsole(dir: string): RequestHandler {
   });
   router.use((req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cache-Control', 'no-cache');
-    if (req.path === '/index.html') return sendIndex(index, res, next);
     files(req, res, () => sendIndex(index, res, next));
   });
   router.use(fileErrors);
