@@ -5,6 +5,7 @@
  */
 export function dollarQuoted(text: string): string {
   let tag = 'tc';
-  for (let n = 0; text.includes(`$${tag}$`); n++) tag = `tc${n}`;
+  // the closing tag must not occur in `text`, nor begin inside it (`text` ending in "$tc" would close early)
+  for (let n = 0; `${text}$${tag}$`.indexOf(`$${tag}$`) !== text.length; n++) tag = `tc${n}`;
   return `$${tag}$${text}$${tag}$`;
 }
