@@ -2,7 +2,7 @@
  * The web console in a real browser (Debian's Chromium driven by playwright-core) against the real
  * app, a fake Acumatica instance and a webhook receiver: every flow of the issue, through the UI,
  * asserting what the user sees. Each step goes on from the one before (one signed-in tab). The
- * screenshots the README shows are saved to docs/console/ on the way.
+ * screenshots are saved on the way (see SCREENSHOTS: docs/console/ with UPDATE_SCREENSHOTS=1).
  */
 import { randomBytes } from 'node:crypto';
 import { FakeAcumatica, HttpClient, HttpResult, waitFor } from '@tablecast/testing';

@@ -5,8 +5,11 @@ import { BrowserContext, chromium, Page } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it), or CHROMIUM_PATH. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-/** Where the browser tests save the screenshots the README shows. */
-export const SCREENSHOTS = join(__dirname, '../../docs/console');
+/**
+ * Where the browser tests save their screenshots: test-results/console/ (ignored by git), or the
+ * README's docs/console/ when UPDATE_SCREENSHOTS=1 (`UPDATE_SCREENSHOTS=1 npx jest test/console`).
+ */
+export const SCREENSHOTS = join(__dirname, '../..', process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/console' : 'test-results/console');
 
 const ARGS = [
   '--disable-gpu',
@@ -22,7 +25,7 @@ export interface Browser {
   page: Page;
   /** What the page logged as errors (CSP violations, failed loads, uncaught exceptions). */
   errors: string[];
-  /** Saves a full-page PNG as docs/console/<name>.png. */
+  /** Saves a full-page PNG as <SCREENSHOTS>/<name>.png. */
   screenshot(name: string): Promise<void>;
   close(): Promise<void>;
 }
