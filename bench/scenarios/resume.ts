@@ -1,0 +1,85 @@
+import { BenchContext, measured } from '../lib/context';
+import { ms, num, Phase, Row, ScenarioResult, times } from '../lib/report';
+import { Worker } from '../lib/worker';
+import { log, median, percentile, round } from '../stats';
+
+const TABLE = 'Resume';
+
+interface Summary {
+  runs: number;
+  medianMs: number;
+  p95Ms: number;
+  changesPerSecond: number;
+  samplesMs: number[];
+}
+
+function summarize(samples: number[], changes: number): Summary {
+  const mid = median(samples);
+  return {
+    runs: samples.length,
+    medianMs: round(mid),
+    p95Ms: round(percentile(samples, 95)),
+    changesPerSecond: Math.round(changes / (mid / 1000)),
+    samplesMs: samples.map((s) => round(s)),
+  };
+}
+
+/**
+ * resume: a device was offline while CHANGES changes were made to its table (written by a
+ * load generator while no client is connected). Each run times, from a process of their own:
+ * a raw socket.io-client subscribing with `since` until it holds the head; the SDK restoring
+ * its store and catching up; and a raw pg read of the same log range (the floor).
+ */
+export async function runResume(context: BenchContext): Promise<ScenarioResult> {
+  const changes = context.quick ? 2000 : 10_000;
+  const runs = context.quick ? 2 : 5;
+  const phases: Phase[] = [];
+  const { session, server } = context;
+  const address = { organizationId: session.organizationId, solutionId: session.solutionId, table: TABLE };
+  const writer = await Worker.start('gen/resume-client', 'resume writer');
+  const reader = await Worker.start('gen/resume-client', 'resume client');
+  try {
+    const write = (version: number) => writer.call<number>('write', { solutionUrl: session.solutionUrl, token: session.token, table: TABLE, changes, version });
+    let head = await write(0);
+    await reader.call('sdkCatchUp', { api: server.url, token: session.token, address, head }); // first load: the snapshot into the SDK's store
+    const raw: number[] = [];
+    const sdk: number[] = [];
+    const pg: number[] = [];
+    for (let run = 1; run <= runs; run++) {
+      const since = head;
+      head = await write(run);
+      if (head - since !== changes) throw new Error(`expected ${changes} changes, the head moved by ${head - since}`);
+      await measured(context, phases, `run ${run}`, [server], [reader], async () => {
+        raw.push(await reader.call<number>('rawCatchUp', { url: server.url, token: session.token, address, since, head }));
+        sdk.push(await reader.call<number>('sdkCatchUp', { api: server.url, token: session.token, address, head }));
+      });
+      pg.push(await reader.call<number>('pgRead', { databaseUrl: context.databaseUrl, solutionId: session.solutionId, table: TABLE, since, head }));
+      log(`resume run ${run}: socket.io-client ${round(raw.at(-1)!)} ms, SDK ${round(sdk.at(-1)!)} ms, raw pg read ${round(pg.at(-1)!)} ms`);
+    }
+    const rawS = summarize(raw, changes);
+    const sdkS = summarize(sdk, changes);
+    const pgS = summarize(pg, changes);
+    const cell = (s: Summary) => `median ${ms(s.medianMs)}, p95 ${ms(s.p95Ms)} (${num(s.changesPerSecond)} changes/s, ${s.runs} runs)`;
+    const rows: Row[] = [
+      {
+        scenario: `resume ${num(changes)} missed changes (socket.io-client subscribes with since)`,
+        tablecast: cell(rawS),
+        baseline: `raw pg read of the same log range: ${cell(pgS)}`,
+        ratio: times(round(rawS.medianMs / pgS.medianMs, 2)),
+        goal: '≤ 1 s',
+        met: rawS.medianMs <= 1000,
+      },
+      {
+        scenario: `SDK resume of ${num(changes)} missed changes (restore from MemoryStore, subscribe, apply)`,
+        tablecast: `@tablecast/client: ${cell(sdkS)}`,
+        baseline: `raw socket.io-client, same since: ${cell(rawS)}`,
+        ratio: times(round(sdkS.medianMs / rawS.medianMs, 2)),
+        goal: '—',
+        met: null,
+      },
+    ];
+    return { name: 'resume', measuredAt: new Date().toISOString(), rows, phases, data: { changes, socket: rawS, sdk: sdkS, pg: pgS } };
+  } finally {
+    await Promise.all([writer.close(), reader.close()]);
+  }
+}
