@@ -17,8 +17,10 @@ export interface ConnectArgs {
   /** Tokens used round robin (a token may hold a bounded number of sockets per node). */
   tokens: string[];
   clients: number;
-  /** Client i subscribes to tables[i % tables.length]. */
+  /** Client i subscribes to tables[(offset + i) % tables.length] with tokens[(offset + i) % tokens.length]. */
   tables: TableAddress[];
+  /** Index of this process's first client in the whole fleet. */
+  offset?: number;
   /** Keep a latency sample per delivered change (latency scenarios; off for the fan-out counts). */
   latencies: boolean;
   /** Concurrent handshakes. */
@@ -57,7 +59,8 @@ function subscribe(client: Client, since?: number): Promise<void> {
   });
 }
 
-function open(args: ConnectArgs, i: number): Promise<Client> {
+function open(args: ConnectArgs, index: number): Promise<Client> {
+  const i = (args.offset ?? 0) + index;
   const socket = io(`${args.url}/dynamic-data`, {
     auth: { token: args.tokens[i % args.tokens.length] },
     transports: ['websocket'],

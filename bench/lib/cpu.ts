@@ -52,11 +52,29 @@ export class PostgresCpu {
   }
 }
 
-/** CPU seconds used between two samples of the same set of backends (new backends count from 0). */
-export function postgresDelta(before: Map<number, number>, after: Map<number, number>): number {
-  let total = 0;
-  for (const [pid, seconds] of after) total += Math.max(0, seconds - (before.get(pid) ?? 0));
-  return total;
+/**
+ * Accumulates the CPU of backends sampled now and then: per pid, the last value seen minus the
+ * first (0 for a backend born after the first sample), so a backend that exits between two
+ * samples loses only what it used since the last one.
+ */
+export class PostgresCpuTracker {
+  private readonly first = new Map<number, number>();
+  private readonly last = new Map<number, number>();
+  private started = false;
+
+  add(sample: Map<number, number>): void {
+    for (const [pid, seconds] of sample) {
+      if (!this.first.has(pid)) this.first.set(pid, this.started ? 0 : seconds);
+      if (seconds > 0) this.last.set(pid, seconds);
+    }
+    this.started = true;
+  }
+
+  total(): number {
+    let total = 0;
+    for (const [pid, seconds] of this.last) total += Math.max(0, seconds - (this.first.get(pid) ?? 0));
+    return total;
+  }
 }
 
 /** Cores used, per side, over one measured phase; `note` names the side closest to saturation. */
@@ -82,16 +100,24 @@ export async function watchCpu(pg: PostgresCpu, serverPids: number[], generatorP
   const started = performance.now();
   const server0 = sum(serverPids);
   const generators0 = sum(generatorPids);
-  const pg0 = await pg.sample();
+  const tracker = new PostgresCpuTracker();
+  tracker.add(await pg.sample());
+  // Backends come and go (a generator's own connections): sample them every 200 ms.
+  let sampling = Promise.resolve();
+  const timer = setInterval(() => {
+    sampling = sampling.then(() => pg.sample().then((sample) => tracker.add(sample), () => undefined));
+  }, 200);
   return {
     async stop() {
+      clearInterval(timer);
+      await sampling;
+      tracker.add(await pg.sample());
       const wallSeconds = (performance.now() - started) / 1000;
-      const pg1 = await pg.sample();
       const cores = (seconds: number) => Math.round((seconds / wallSeconds) * 100) / 100;
       const result = {
         wallSeconds: Math.round(wallSeconds * 10) / 10,
         serverCores: cores(sum(serverPids) - server0),
-        postgresCores: cores(postgresDelta(pg0, pg1)),
+        postgresCores: cores(tracker.total()),
         generatorCores: cores(sum(generatorPids) - generators0),
         loadAverage: loadAverage(),
       };

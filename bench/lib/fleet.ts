@@ -18,16 +18,17 @@ export class SocketFleet {
     return new SocketFleet(await startWorkers('gen/socket-clients', processes, 'sockets'));
   }
 
-  /** Spreads `clients` over the processes; client i (overall) subscribes to tables[i % tables.length]. */
+  /** Spreads `clients` over the processes; client i of the fleet subscribes to tables[i % tables.length]. */
   async connect(args: Omit<ConnectArgs, 'clients' | 'tables'> & { clients: number; tables: TableAddress[] }): Promise<Connected> {
     const started = performance.now();
     const n = this.workers.length;
+    let offset = 0;
     const results = await Promise.all(
       this.workers.map((worker, w) => {
         const share = Math.floor(args.clients / n) + (w < args.clients % n ? 1 : 0);
-        // Rotate the tables so that the fleet as a whole spreads clients evenly over them.
-        const tables = args.tables.map((_, t) => args.tables[(t + w) % args.tables.length]);
-        return worker.call<{ connected: number; failed: number; firstError?: string }>('connect', { ...args, clients: share, tables });
+        const call = worker.call<{ connected: number; failed: number; firstError?: string }>('connect', { ...args, clients: share, offset });
+        offset += share;
+        return call;
       }),
     );
     return {

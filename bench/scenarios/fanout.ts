@@ -95,7 +95,7 @@ const describe = (f: FanoutFigures) =>
 /** fan-out: 1,000 and 5,000 clients on one table, beside a raw socket.io room broadcast; and push acks during the larger one. */
 export async function runFanout(context: BenchContext): Promise<ScenarioResult> {
   const phases: Phase[] = [];
-  const sizes = context.quick ? [{ clients: 300, pushes: 20 }, { clients: 1000, pushes: 10 }] : [{ clients: 1000, pushes: 100 }, { clients: 5000, pushes: 40 }];
+  const sizes = context.quick ? [{ clients: 300, pushes: 20 }, { clients: 1000, pushes: 10 }] : [{ clients: 1000, pushes: 60 }, { clients: 5000, pushes: 24 }];
   const s = context.server;
   const tablecastSide: Side = { socketUrl: s.url, origin: s.url, path: cdcPath(context.session), token: context.session.token, servers: [s], workers: [] };
   await createTables(context.session, ['probe']);
