@@ -1,26 +1,7 @@
 import { BenchContext, measured } from '../lib/context';
 import { ms, num, Phase, Row, ScenarioResult, times } from '../lib/report';
 import { Worker } from '../lib/worker';
-import { log, median, percentile, round } from '../stats';
-
-export interface TimingSummary {
-  runs: number;
-  medianMs: number;
-  p95Ms: number;
-  rowsPerSecond: number;
-  samplesMs: number[];
-}
-
-function summarize(samplesMs: number[], rows: number): TimingSummary {
-  const mid = median(samplesMs);
-  return {
-    runs: samplesMs.length,
-    medianMs: round(mid),
-    p95Ms: round(percentile(samplesMs, 95)),
-    rowsPerSecond: Math.round(rows / (mid / 1000)),
-    samplesMs: samplesMs.map((s) => round(s)),
-  };
-}
+import { log, round, summarizeRuns } from '../stats';
 
 /**
  * bulk-10k: one 10,000-row notification at a time (fresh tables, then every row of one table
@@ -63,12 +44,12 @@ export async function runBulkNotification(context: BenchContext): Promise<Scenar
       }
     });
     const row = (label: string, c: { app: number[]; raw: number[] }): Row => {
-      const t = summarize(c.app, rowsPer);
-      const b = summarize(c.raw, rowsPer);
+      const t = summarizeRuns(c.app, rowsPer);
+      const b = summarizeRuns(c.raw, rowsPer);
       return {
         scenario: `${num(rowsPer)}-row notification, ${label} (${t.runs} runs)`,
-        tablecast: `median ${ms(t.medianMs)}, p95 ${ms(t.p95Ms)} (${num(t.rowsPerSecond)} rows/s)`,
-        baseline: `raw pg writer: median ${ms(b.medianMs)}, p95 ${ms(b.p95Ms)} (${num(b.rowsPerSecond)} rows/s)`,
+        tablecast: `median ${ms(t.medianMs)}, p95 ${ms(t.p95Ms)} (${num(t.perSecond)} rows/s)`,
+        baseline: `raw pg writer: median ${ms(b.medianMs)}, p95 ${ms(b.p95Ms)} (${num(b.perSecond)} rows/s)`,
         ratio: `${times(round(b.medianMs / t.medianMs, 2))} the baseline's rows/s`,
         goal: '—',
         met: null,

@@ -1,28 +1,9 @@
 import { BenchContext, measured } from '../lib/context';
 import { ms, num, Phase, Row, ScenarioResult, times } from '../lib/report';
 import { Worker } from '../lib/worker';
-import { log, median, percentile, round } from '../stats';
+import { log, round, RunsSummary, summarizeRuns } from '../stats';
 
 const TABLE = 'Resume';
-
-interface Summary {
-  runs: number;
-  medianMs: number;
-  p95Ms: number;
-  changesPerSecond: number;
-  samplesMs: number[];
-}
-
-function summarize(samples: number[], changes: number): Summary {
-  const mid = median(samples);
-  return {
-    runs: samples.length,
-    medianMs: round(mid),
-    p95Ms: round(percentile(samples, 95)),
-    changesPerSecond: Math.round(changes / (mid / 1000)),
-    samplesMs: samples.map((s) => round(s)),
-  };
-}
 
 /**
  * resume: a device was offline while CHANGES changes were made to its table (written by a
@@ -56,10 +37,10 @@ export async function runResume(context: BenchContext): Promise<ScenarioResult> 
       pg.push(await reader.call<number>('pgRead', { databaseUrl: context.databaseUrl, solutionId: session.solutionId, table: TABLE, since, head }));
       log(`resume run ${run}: socket.io-client ${round(raw.at(-1)!)} ms, SDK ${round(sdk.at(-1)!)} ms, raw pg read ${round(pg.at(-1)!)} ms`);
     }
-    const rawS = summarize(raw, changes);
-    const sdkS = summarize(sdk, changes);
-    const pgS = summarize(pg, changes);
-    const cell = (s: Summary) => `median ${ms(s.medianMs)}, p95 ${ms(s.p95Ms)} (${num(s.changesPerSecond)} changes/s, ${s.runs} runs)`;
+    const rawS = summarizeRuns(raw, changes);
+    const sdkS = summarizeRuns(sdk, changes);
+    const pgS = summarizeRuns(pg, changes);
+    const cell = (s: RunsSummary) => `median ${ms(s.medianMs)}, p95 ${ms(s.p95Ms)} (${num(s.perSecond)} changes/s, ${s.runs} runs)`;
     const rows: Row[] = [
       {
         scenario: `resume ${num(changes)} missed changes (socket.io-client subscribes with since)`,
