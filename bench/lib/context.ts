@@ -25,6 +25,17 @@ export interface BenchContext {
 export class SharedWorkers {
   private fleet?: Promise<SocketFleet>;
   private readonly pushers = new Map<number, Promise<Worker>>();
+  private readonly workers = new Map<string, Promise<Worker>>();
+
+  /** One long-lived process of a bench module (e.g. 'gen/http-load'), started on first use. */
+  worker(module: string): Promise<Worker> {
+    let worker = this.workers.get(module);
+    if (!worker) {
+      worker = Worker.start(module);
+      this.workers.set(module, worker);
+    }
+    return worker;
+  }
 
   /** Four socket.io-client processes (each holds at most ~3,750 sockets, well under `ulimit -n` 20,000). */
   sockets(): Promise<SocketFleet> {
@@ -43,8 +54,9 @@ export class SharedWorkers {
   }
 
   async close(): Promise<void> {
-    const all = [...this.pushers.values()];
+    const all = [...this.pushers.values(), ...this.workers.values()];
     this.pushers.clear();
+    this.workers.clear();
     const fleet = this.fleet;
     this.fleet = undefined;
     await Promise.all([...all.map(async (p) => (await p).close()), fleet?.then((f) => f.close())]);

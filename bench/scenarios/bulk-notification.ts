@@ -1,6 +1,5 @@
 import { BenchContext, measured } from '../lib/context';
 import { ms, num, Phase, Row, ScenarioResult, times } from '../lib/report';
-import { Worker } from '../lib/worker';
 import { log, round, summarizeRuns } from '../stats';
 
 /**
@@ -14,10 +13,10 @@ export async function runBulkNotification(context: BenchContext): Promise<Scenar
   const updateRuns = context.quick ? 1 : 3;
   const phases: Phase[] = [];
   const { session } = context;
-  const sender = await Worker.start('gen/http-load', 'bulk sender');
-  const raw = await Worker.start('baselines/raw-pg', 'raw-pg');
+  const sender = await context.shared.worker('gen/http-load');
+  const raw = await context.shared.worker('baselines/raw-pg');
   let n = 0;
-  try {
+  {
     const post = (table: string, version: number, expected: 'inserted' | 'updated') =>
       sender.call<number>('postOnce', { solutionUrl: session.solutionUrl, token: session.token, table, rows: rowsPer, version, expected, id: `bulk-${++n}`, stamp: n });
     const write = async (version: number, tableId?: string) =>
@@ -62,7 +61,5 @@ export async function runBulkNotification(context: BenchContext): Promise<Scenar
       phases,
       data: { rows: rowsPer, fresh, update },
     };
-  } finally {
-    await Promise.all([sender.close(), raw.close()]);
   }
 }

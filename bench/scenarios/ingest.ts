@@ -1,7 +1,6 @@
 import { LoadSummary } from '../baselines/raw-pg';
 import { BenchContext, measured } from '../lib/context';
 import { ms, num, Phase, Row, ScenarioResult, times } from '../lib/report';
-import { Worker } from '../lib/worker';
 import { log, round } from '../stats';
 
 interface IngestCase {
@@ -33,20 +32,20 @@ function describe(s: LoadSummary, rows: number): string {
  */
 export async function runIngest(context: BenchContext, c: IngestCase): Promise<ScenarioResult> {
   const seconds = context.quick ? (c.rows > 1 ? 3 : 2) : 8;
-  const warmup = context.quick ? 1 : 2;
+  const warmup = context.quick ? 0 : 2;
   const phases: Phase[] = [];
-  const sender = await Worker.start('gen/http-load', 'http-load');
-  const raw = await Worker.start('baselines/raw-pg', 'raw-pg');
-  try {
+  const sender = await context.shared.worker('gen/http-load');
+  const raw = await context.shared.worker('baselines/raw-pg');
+  {
     const base = { solutionUrl: context.session.solutionUrl, token: context.session.token, connections: c.senders, rows: c.rows, tables: c.tables };
     log(`${c.name}: Tablecast, ${c.senders} senders × ${c.rows} row(s), ${seconds} s (after ${warmup} s warm-up)`);
-    await sender.call('load', { ...base, seconds: warmup, prefix: `${c.name}-warm` });
+    if (warmup) await sender.call('load', { ...base, seconds: warmup, prefix: `${c.name}-warm` });
     const tablecast = await measured(context, phases, 'Tablecast', [context.server], [sender], () =>
       sender.call<LoadSummary>('load', { ...base, seconds, prefix: c.name }),
     );
     log(`${c.name}: Tablecast ${describe(tablecast, c.rows)}`);
     const rawArgs = { databaseUrl: context.databaseUrl, solutionId: context.session.solutionId, connections: c.senders, rows: c.rows, tables: c.tables };
-    await raw.call('load', { ...rawArgs, seconds: warmup, prefix: `${c.name}-warm` });
+    if (warmup) await raw.call('load', { ...rawArgs, seconds: warmup, prefix: `${c.name}-warm` });
     const baseline = await measured(context, phases, 'raw pg', [], [raw], () => raw.call<LoadSummary>('load', { ...rawArgs, seconds, prefix: c.name }));
     log(`${c.name}: raw pg ${describe(baseline, c.rows)}`);
     const ratio = round(tablecast.rowsPerSecond / baseline.rowsPerSecond, 2);
@@ -69,7 +68,5 @@ export async function runIngest(context: BenchContext, c: IngestCase): Promise<S
       met,
     };
     return { name: c.name, measuredAt: new Date().toISOString(), rows: [row], phases, data: { tablecast, baseline, ratio, seconds, senders: c.senders, rows: c.rows } };
-  } finally {
-    await Promise.all([sender.close(), raw.close()]);
   }
 }

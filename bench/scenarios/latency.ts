@@ -35,7 +35,7 @@ interface Target {
 
 /** 200 clients (four processes) on 20 tables, 100 one-row pushes/s round robin; push → onTableChange per client. */
 async function measure(context: BenchContext, phases: Phase[], label: string, target: Target, prefix: string): Promise<LatencyFigures> {
-  const seconds = context.quick ? 1.5 : 6;
+  const seconds = context.quick ? 1 : 6;
   const names = Array.from({ length: TABLES }, (_, i) => `lat-${i + 1}`);
   const tables = target.token ? await createTables(context.session, names) : names.map((table) => ({ organizationId: '', solutionId: '', table }));
   const fleet = await context.shared.sockets();

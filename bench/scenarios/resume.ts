@@ -1,6 +1,5 @@
 import { BenchContext, measured } from '../lib/context';
 import { ms, num, Phase, Row, ScenarioResult, times } from '../lib/report';
-import { Worker } from '../lib/worker';
 import { log, round, RunsSummary, summarizeRuns } from '../stats';
 
 const TABLE = 'Resume';
@@ -17,9 +16,10 @@ export async function runResume(context: BenchContext): Promise<ScenarioResult> 
   const phases: Phase[] = [];
   const { session, server } = context;
   const address = { organizationId: session.organizationId, solutionId: session.solutionId, table: TABLE };
-  const writer = await Worker.start('gen/resume-client', 'resume writer');
-  const reader = await Worker.start('gen/resume-client', 'resume client');
-  try {
+  // One process writes the changes, then catches up (never at once: the writes are done first).
+  const writer = await context.shared.worker('gen/resume-client');
+  const reader = writer;
+  {
     const write = (version: number) => writer.call<number>('write', { solutionUrl: session.solutionUrl, token: session.token, table: TABLE, changes, version });
     let head = await write(0);
     await reader.call('sdkCatchUp', { api: server.url, token: session.token, address, head }); // first load: the snapshot into the SDK's store
@@ -60,7 +60,5 @@ export async function runResume(context: BenchContext): Promise<ScenarioResult> 
       },
     ];
     return { name: 'resume', measuredAt: new Date().toISOString(), rows, phases, data: { changes, socket: rawS, sdk: sdkS, pg: pgS } };
-  } finally {
-    await Promise.all([writer.close(), reader.close()]);
   }
 }
