@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { toStorableText } from '@tablecast/common';
+import { dollarQuoted } from '@tablecast/database';
+import { FRESH_MARKS_SETTING } from '@tablecast/dynamic-data';
 
 export interface DeliveryRecord {
   solutionId: string;
@@ -48,6 +50,22 @@ export class AcumaticaRepository {
       [solutionId, digest],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * The dedupe marks of a group of notifications (hex digests, sorted: concurrent groups take them
+   * in one order) in one statement without parameters, for the group's message: it holds the
+   * solution (KEY SHARE; none written when it is gone) and leaves the marks it wrote in
+   * FRESH_MARKS_SETTING. A concurrent twin waits here, before the table lock, as in markOnce.
+   */
+  markGroupStatement(solutionId: string, digests: string[]): string {
+    return `WITH scope AS MATERIALIZED (SELECT s.id FROM solutions s WHERE s.id = ${dollarQuoted(solutionId)}::uuid FOR KEY SHARE),
+marked AS (
+  INSERT INTO cdc_dedupe (solution_id, digest)
+  SELECT s.id, decode(d.hex, 'hex') FROM scope s, unnest(string_to_array(${dollarQuoted(digests.join(','))}, ',')) WITH ORDINALITY AS d(hex, n)
+   ORDER BY d.n
+  ON CONFLICT DO NOTHING RETURNING encode(digest, 'hex') AS hex)
+SELECT set_config('${FRESH_MARKS_SETTING}', COALESCE((SELECT string_agg(hex, ',') FROM marked), ''), true) AS marks`;
   }
 
   async purgeDedupe(cutoff: Date, batch: number): Promise<number> {

@@ -1,15 +1,26 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { createHash } from 'node:crypto';
-import { BadRequestError, DomainError, toProblem } from '@tablecast/common';
+import { createHash, Hash } from 'node:crypto';
+import { BadRequestError, DomainError, nextTurn, toProblem } from '@tablecast/common';
 import { cdcConfig, parseConfig } from '@tablecast/config';
-import { DataWriter, isTableName, OUTCOMES, OutcomeCounts, RetentionService, toJsonText, WriteTable } from '@tablecast/dynamic-data';
+import {
+  DataWriter,
+  GroupCommitter,
+  GroupMark,
+  GroupTable,
+  isTableName,
+  OUTCOMES,
+  OutcomeCounts,
+  RetentionService,
+  toJsonText,
+  WriteScope,
+} from '@tablecast/dynamic-data';
 import { MetricsService } from '@tablecast/ops';
 import { AcumaticaRepository } from './acumatica.repository';
 import { parseKeyParam, routeRows, TableRows, toChangeSetInTurns } from './change-mapping';
 import { DeliveryAudit } from './delivery-audit';
 import { OrganizationQueue } from './organization-queue';
-import { PushNotification, readPushNotification } from './push-notification';
+import { PushNotification, readPushNotification, Row } from './push-notification';
 
 export interface CdcRequest {
   organizationId: string;
@@ -28,6 +39,14 @@ export type CdcReceipt = { duplicate: boolean } & OutcomeCounts & { tables: Reco
 const LOGGED_TABLES = 20;
 /** Seconds an overloaded sender is asked to wait (`Retry-After`). */
 const RETRY_AFTER_SECONDS = 5;
+/** Rows serialized and hashed between two yields to the event loop. */
+const ROWS_PER_TURN = 2000;
+
+/** A notification's rows as exact JSON texts, written once: hashed for the dedupe mark, then stored. */
+interface RowTexts {
+  inserted: string[];
+  deleted: string[];
+}
 
 /** Turns Acumatica push notifications into change sets: exactly once, in order, all or nothing. */
 @Injectable()
@@ -37,6 +56,7 @@ export class CdcService {
 
   constructor(
     private readonly writer: DataWriter,
+    private readonly groups: GroupCommitter,
     private readonly repository: AcumaticaRepository,
     private readonly metrics: MetricsService,
     private readonly audit: DeliveryAudit,
@@ -71,9 +91,11 @@ export class CdcService {
       const receipt = await this.queue.run(request.organizationId, bytes, async () => {
         notification = await readPushNotification(request.body, { maxRows: this.limits.maxRows });
         rows = notification.inserted.length + notification.deleted.length;
-        const routed = routeRows(notification, request.table);
+        const texts = await rowTexts(notification);
+        const routed = routeRows(notification, request.table, texts);
         if (request.table !== undefined && routed.size === 0) routed.set(request.table, { inserted: [], deleted: [] });
-        return this.apply(request, notification, routed, keyFields);
+        const digest = await this.digest(request, notification, texts);
+        return routed.size === 1 ? this.applyToOne(request, notification, routed, keyFields, digest) : this.apply(request, notification, routed, keyFields, digest);
       });
       this.finish(request, notification, receivedAt, rows, 200, receipt, undefined);
       return receipt;
@@ -84,21 +106,59 @@ export class CdcService {
     }
   }
 
+  /**
+   * A notification for one table (the usual case: one Generic Inquiry feeds one table) joins the
+   * table's group commit: committed with the other notifications queued for that table, with its
+   * own answer.
+   */
+  private async applyToOne(
+    request: CdcRequest,
+    notification: PushNotification,
+    routed: Map<string, TableRows>,
+    keyFields: string[] | undefined,
+    digest: Buffer,
+  ): Promise<CdcReceipt> {
+    const [[table, rows]] = routed;
+    const scope: WriteScope = { organizationId: request.organizationId, solutionId: request.solutionId };
+    const result = await this.groups.commit(
+      scope,
+      table,
+      {
+        createIfMissing: { keyFields: keyFields ?? null },
+        prepare: (locked: GroupTable) => {
+          assertKeyParamFits(locked, table, keyFields);
+          return toChangeSetInTurns(rows, locked.keyFields, notification.timeStamp);
+        },
+        mark: this.mark(request.solutionId, digest),
+      },
+      rows.inserted.length + rows.deleted.length,
+    );
+    return { duplicate: result.duplicate, ...result.counts, tables: { [table]: { head: result.head } } };
+  }
+
+  private mark(solutionId: string, digest: Buffer): GroupMark {
+    return {
+      key: digest.toString('hex'),
+      statement: (scope, keys) => this.repository.markGroupStatement(scope.solutionId, keys),
+      markOnce: (manager) => this.repository.markOnce(manager, solutionId, digest),
+    };
+  }
+
   /** One transaction through the write path: the dedupe mark and every table's changes together. */
   private async apply(
     request: CdcRequest,
     notification: PushNotification,
     routed: Map<string, TableRows>,
     keyFields: string[] | undefined,
+    digest: Buffer,
   ): Promise<CdcReceipt> {
-    const digest = this.digest(request, notification);
     const result = await this.writer.write(
       { organizationId: request.organizationId, solutionId: request.solutionId },
       [...routed].map(([table, rows]) => ({
         table,
         createIfMissing: { keyFields: keyFields ?? null },
-        changes: (locked: WriteTable) => {
-          assertKeyParamFits(locked, keyFields);
+        changes: (locked: GroupTable) => {
+          assertKeyParamFits(locked, table, keyFields);
           return toChangeSetInTurns(rows, locked.keyFields, notification.timeStamp);
         },
       })),
@@ -119,15 +179,18 @@ export class CdcService {
    * Id) when it has an Id, otherwise its TimeStamp when it has one, and its rows. Retries are
    * byte-identical; their digest is too. (The digest of a notification with an Id, or with neither
    * Id nor TimeStamp, is the same as before TimeStamps counted, so marks written earlier still match.)
+   * Hashed incrementally from the rows' texts (the same bytes as the whole `[Inserted, Deleted]`
+   * text), giving the event loop its turn between slices.
    */
-  private digest(request: CdcRequest, notification: PushNotification): Buffer {
+  private async digest(request: CdcRequest, notification: PushNotification, texts: RowTexts): Promise<Buffer> {
     const identity = notification.id === null ? null : [notification.companyId, notification.query, notification.id];
     const destination: unknown[] = [request.table ?? null, request.key ?? null, identity];
     if (notification.id === null && notification.timeStamp !== null) destination.push(notification.timeStamp.toString());
-    return createHash('sha256')
-      .update(JSON.stringify(destination))
-      .update(toJsonText([notification.inserted, notification.deleted]))
-      .digest();
+    const hash = createHash('sha256').update(JSON.stringify(destination)).update('[[');
+    await hashJoined(hash, texts.inserted);
+    hash.update('],[');
+    await hashJoined(hash, texts.deleted);
+    return hash.update(']]').digest();
   }
 
   /** One log line per notification (no row data, no token), metrics, and the delivery audit. */
@@ -198,13 +261,35 @@ function loggedTables(names: string[]): { tables: string[]; tableCount: number }
  * name the table's own key fields: any other value (also on a table without key fields) would
  * file the same row under a second id, so it is refused with 409 naming `key`.
  */
-function assertKeyParamFits(table: WriteTable, keyFields: string[] | undefined): void {
+function assertKeyParamFits(table: GroupTable, name: string, keyFields: string[] | undefined): void {
   if (keyFields === undefined || table.created) return;
   const own = table.keyFields ?? [];
   if (own.length === keyFields.length && own.every((field, i) => field === keyFields[i])) return;
   const has = table.keyFields ? `its key fields are ${table.keyFields.join(',')}` : 'it has no key fields';
-  const message = `key ${JSON.stringify(keyFields.join(','))} does not match the existing table ${JSON.stringify(table.name)} (${has}); ?key= only sets the key fields of a table the notification creates`;
+  const message = `key ${JSON.stringify(keyFields.join(','))} does not match the existing table ${JSON.stringify(name)} (${has}); ?key= only sets the key fields of a table the notification creates`;
   throw new DomainError('conflict', `key: ${message}`, { errors: [{ field: 'key', message }] });
+}
+
+/** Each row's exact JSON text, written once, in slices. */
+async function rowTexts(notification: PushNotification): Promise<RowTexts> {
+  const write = async (rows: Row[]) => {
+    const texts: string[] = new Array<string>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      if (i > 0 && i % ROWS_PER_TURN === 0) await nextTurn();
+      texts[i] = toJsonText(rows[i]);
+    }
+    return texts;
+  };
+  return { inserted: await write(notification.inserted), deleted: await write(notification.deleted) };
+}
+
+/** Hashes `texts` joined with commas, in slices. */
+async function hashJoined(hash: Hash, texts: string[]): Promise<void> {
+  for (let i = 0; i < texts.length; i++) {
+    if (i > 0 && i % ROWS_PER_TURN === 0) await nextTurn();
+    if (i > 0) hash.update(',');
+    hash.update(texts[i]);
+  }
 }
 
 /** What a waiting request body holds in memory. */

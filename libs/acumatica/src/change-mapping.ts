@@ -8,6 +8,8 @@ import { runInTurns, runSync } from './push-notification-parser';
 export interface LocatedRow {
   row: Row;
   at: string;
+  /** The row as exact JSON text, when already written (rows are serialized once per notification). */
+  text?: string;
 }
 
 export interface TableRows {
@@ -42,15 +44,19 @@ function cellText(value: unknown): string | undefined {
 
 /** `_del` is true, 1, "true", "True" or "1": the source row is deleted in Acumatica's database. */
 export function isDeletedFlag(value: unknown): boolean {
-  if (value === true) return true;
+  if (value === true || value === 1) return true;
   const text = typeof value === 'string' ? value : isLosslessNumber(value) ? value.value : undefined;
   return text !== undefined && DELETED_FLAGS.has(text);
 }
 
-/** `?table=` names the table; otherwise each row's `_tab` does. */
-export function routeRows(notification: PushNotification, tableParam: string | undefined): Map<string, TableRows> {
+/** `?table=` names the table; otherwise each row's `_tab` does. `texts` are the rows' JSON texts, in order, when known. */
+export function routeRows(
+  notification: PushNotification,
+  tableParam: string | undefined,
+  texts?: { inserted: string[]; deleted: string[] },
+): Map<string, TableRows> {
   const tables = new Map<string, TableRows>();
-  const place = (row: Row, at: string, side: keyof TableRows) => {
+  const place = (row: Row, at: string, side: keyof TableRows, text: string | undefined) => {
     let table = tableParam;
     if (table === undefined) {
       const tab = row._tab;
@@ -61,10 +67,10 @@ export function routeRows(notification: PushNotification, tableParam: string | u
       table = tab;
     }
     if (!tables.has(table)) tables.set(table, { inserted: [], deleted: [] });
-    tables.get(table)![side].push({ row, at });
+    tables.get(table)![side].push({ row, at, text });
   };
-  notification.inserted.forEach((row, i) => place(row, `Inserted[${i}]`, 'inserted'));
-  notification.deleted.forEach((row, i) => place(row, `Deleted[${i}]`, 'deleted'));
+  notification.inserted.forEach((row, i) => place(row, `Inserted[${i}]`, 'inserted', texts?.inserted[i]));
+  notification.deleted.forEach((row, i) => place(row, `Deleted[${i}]`, 'deleted', texts?.deleted[i]));
   return tables;
 }
 
@@ -98,8 +104,8 @@ const ROWS_PER_TURN = 5000;
  * A generator that yields every few thousand rows (see {@link toChangeSetInTurns}).
  */
 export function* changeSetSteps(rows: TableRows, keyFields: string[] | null, timeStamp: bigint | null): Generator<void, ChangeInput[]> {
-  const inserted = new Map<string, Row>();
-  const deleted = new Map<string, Row>();
+  const inserted = new Map<string, LocatedRow>();
+  const deleted = new Map<string, LocatedRow>();
   let done = 0;
   for (const [side, target] of [
     [rows.inserted, inserted],
@@ -107,17 +113,17 @@ export function* changeSetSteps(rows: TableRows, keyFields: string[] | null, tim
   ] as const) {
     for (const located of side) {
       if (++done % ROWS_PER_TURN === 0) yield;
-      target.set(recordIdOf(located, keyFields), located.row);
+      target.set(recordIdOf(located, keyFields), located);
     }
   }
 
   const changes: ChangeInput[] = [];
-  for (const [id, row] of inserted) {
-    if (isDeletedFlag(row._del)) changes.push({ id, op: 'delete', data: row, sourceTs: timeStamp });
-    else changes.push({ id, op: deleted.has(id) ? 'update' : 'upsert', data: row, sourceTs: timeStamp });
+  for (const [id, { row, text }] of inserted) {
+    if (isDeletedFlag(row._del)) changes.push({ id, op: 'delete', data: row, dataText: text, sourceTs: timeStamp });
+    else changes.push({ id, op: deleted.has(id) ? 'update' : 'upsert', data: row, dataText: text, sourceTs: timeStamp });
   }
-  for (const [id, row] of deleted) {
-    if (!inserted.has(id)) changes.push({ id, op: 'delete', data: row, sourceTs: timeStamp });
+  for (const [id, { row, text }] of deleted) {
+    if (!inserted.has(id)) changes.push({ id, op: 'delete', data: row, dataText: text, sourceTs: timeStamp });
   }
   return changes;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BadRequestError } from '@tablecast/common';
+import { BadRequestError, stringifyExact } from '@tablecast/common';
 import { parsePushNotification } from './push-notification';
 
 const FIXTURES = join(__dirname, '../../../test/fixtures/acumatica');
@@ -17,6 +17,32 @@ function failure(text: string): BadRequestError {
 }
 
 describe('parsePushNotification', () => {
+  const body = (rows: string, ticks = '638412345678901234') =>
+    `{"CompanyId":"c","Query":"q","Inserted":[${rows}],"Deleted":[],"TimeStamp":${ticks},"AdditionalInfo":{}}`;
+
+  it('keeps every number as sent, whichever parser reads the body (native where a double is exact)', () => {
+    for (const row of [
+      '{"ID":"a","n":5,"f":1.25,"neg":-3}', // native, ticks patched in
+      '{"ID":"a","amount":100.00,"n":5}', // a trailing zero: jsonb keeps the scale
+      '{"ID":"a","tiny":0.0000001}', // JSON.stringify would write 1e-7
+      '{"ID":"a","z":-0}',
+      '{"ID":"a","big":12345678901234567890}', // a second long literal
+      '{"ID":"a","e":1E3}',
+      '{"ID":"a","s":"12345678901234567","n":1}', // a long digit run inside a string
+      '{"ID":"a-0","s":"x:1.50","t":"[-0"}', // what looks like a literal inside strings
+      '{"ID":"a","list":"1,2.0"}',
+    ]) {
+      const n = parsePushNotification(body(row));
+      expect(n.timeStamp).toBe(638412345678901234n);
+      expect(stringifyExact(n.inserted[0])).toBe(row);
+    }
+  });
+
+  it('reads small TimeStamps given as plain numbers, and refuses fractional ones naming TimeStamp', () => {
+    expect(parsePushNotification(body('', '42')).timeStamp).toBe(42n);
+    expect(failure(body('', '4.5')).message).toContain('TimeStamp');
+  });
+
   it('reads the documented sample with its TimeStamp exact', () => {
     const n = parsePushNotification(fixture('01-verbatim-acumatica-docs-stock-item-status-update.json'));
     expect(n).toMatchObject({ companyId: 'MyTenant', query: 'Stock Items: Last Modified Date', id: '1af4d140-5321-41f2-a2ec-50b67f577c6c' });

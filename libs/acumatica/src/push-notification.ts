@@ -1,10 +1,10 @@
 import { isLosslessNumber, LosslessNumber } from 'lossless-json';
-import { BadRequestError, DomainError, isStorableNumeric, textProblem, toFieldErrors } from '@tablecast/common';
+import { BadRequestError, DomainError, ExactNumber, isStorableNumeric, MAX_JSON_DEPTH, textProblem, toFieldErrors } from '@tablecast/common';
 import { IsArray, IsOptional, IsString, Validate, validateSync, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 import { ParseLimits, parseSteps, runInTurns, runSync, TooManyRowsError, UnreadableJsonError } from './push-notification-parser';
 
-/** A row of the Generic Inquiry: flat, column → scalar (numbers kept exactly as sent). */
-export type Row = Record<string, string | boolean | null | LosslessNumber>;
+/** A row of the Generic Inquiry: flat, column → scalar (numbers kept exactly as sent: a plain number only when a double is exact). */
+export type Row = Record<string, string | boolean | null | number | LosslessNumber>;
 
 export interface PushNotification {
   companyId: string;
@@ -40,6 +40,76 @@ function* parseLossless(text: string, limits: ParseLimits): Generator<void, unkn
     const reason = error instanceof UnreadableJsonError ? error.message : 'it is not valid JSON';
     throw invalid('body', `the body cannot be read: ${reason}`);
   }
+}
+
+/**
+ * A number literal whose value or text a double (JSON.parse, then JSON.stringify) could change: an
+ * exponent, 16 or more digits, a fraction ending in 0 (\`1.50\`: jsonb keeps the scale), a fraction
+ * JSON.stringify would write with an exponent (\`0.0000001\`), or minus zero — right after what
+ * can precede a number in an object (\`:\`, \`,\`, \`[\`). The scan also looks inside strings, so it
+ * errs only towards the exact (slower) parser.
+ */
+const MAYBE_INEXACT = /[:,[]\s*(?:-?[\d.]*\d[eE]|-?[\d.]{16,}|-?\d+\.\d*0(?!\d)|-?0\.0{6}|-0(?![.\d]))/g;
+/** Where the only such literal is the top-level TimeStamp (Acumatica's .NET ticks), its digits. */
+const TICKS_LITERAL = /^-?\d+$/;
+
+/**
+ * JSON.parse where it is exact: when no number literal could lose digits, or when the only one is
+ * the top-level TimeStamp (then its literal, found by position, becomes a LosslessNumber). Other
+ * texts, and texts JSON.parse refuses (for the lossless parser's precise message), give undefined.
+ * The body is bounded by MAX_BODY_BYTES, so one native parse is a few milliseconds.
+ */
+function parseQuickly(text: string, limits: ParseLimits): Record<string, unknown> | undefined {
+  MAYBE_INEXACT.lastIndex = 0;
+  const first = MAYBE_INEXACT.exec(text);
+  const second = first && MAYBE_INEXACT.exec(text);
+  if (second) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isPlainObject(body) || tooDeep(body) || rowCount(body) > limits.maxRows) return undefined;
+  if (!first) return body;
+  // One literal could be inexact: only the top-level TimeStamp may be it, as a number a double cannot hold.
+  const ticks = body.TimeStamp;
+  if (typeof ticks !== 'number' || Number.isSafeInteger(ticks)) return undefined;
+  const literal = numberLiteralAround(text, first.index + first[0].length - 1);
+  if (!TICKS_LITERAL.test(literal) || Number(literal) !== ticks) return undefined;
+  body.TimeStamp = new ExactNumber(literal);
+  return body;
+}
+
+/** The whole number literal around position `at` (the scan matched somewhere inside it). */
+function numberLiteralAround(text: string, at: number): string {
+  let start = at;
+  let end = at;
+  while (start > 0 && /[-\d.eE+]/.test(text[start - 1])) start--;
+  while (end < text.length && /[-\d.eE+]/.test(text[end])) end++;
+  return text.slice(start, end);
+}
+
+function rowCount(body: Record<string, unknown>): number {
+  return (Array.isArray(body.Inserted) ? body.Inserted.length : 0) + (Array.isArray(body.Deleted) ? body.Deleted.length : 0);
+}
+
+/** Nesting beyond MAX_JSON_DEPTH anywhere (the lossless parser refuses it with its own message). */
+function tooDeep(root: unknown): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (depth > MAX_JSON_DEPTH) return true;
+    if (Array.isArray(value)) {
+      for (const item of value) if (typeof item === 'object' && item !== null) stack.push([item, depth + 1]);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const key in value) {
+        const item = (value as Record<string, unknown>)[key];
+        if (typeof item === 'object' && item !== null) stack.push([item, depth + 1]);
+      }
+    }
+  }
+  return false;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -81,6 +151,7 @@ class PushNotificationEnvelope {
 }
 
 function ticksText(value: unknown): string | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : 'not exact';
   return isLosslessNumber(value) ? value.value : typeof value === 'string' ? value.trim() : undefined;
 }
 
@@ -117,7 +188,7 @@ function readRow(row: unknown, at: string): void {
  */
 function* readSteps(text: unknown, limits: ParseLimits): Generator<void, PushNotification> {
   if (typeof text !== 'string' || !/\S/.test(text)) throw invalid('body', 'the body is empty; expected an Acumatica push notification');
-  const body = yield* parseLossless(text, limits);
+  const body = parseQuickly(text, limits) ?? (yield* parseLossless(text, limits));
   if (!isPlainObject(body)) throw invalid('body', 'the body must be a JSON object');
   const envelope = Object.assign(new PushNotificationEnvelope(), {
     CompanyId: body.CompanyId,

@@ -77,9 +77,9 @@ export class OperatorTokenService implements OnModuleInit {
     await this.reloading;
   }
 
-  /** Constant-time: compares fixed-length hashes, whatever the token looks like. */
-  matches(token: string): boolean {
-    return this.hash !== undefined && sameHash(hashToken(token), this.hash);
+  /** Constant-time: compares fixed-length hashes, whatever the token looks like. `hash` is hashToken(token), when the caller has it. */
+  matches(token: string, hash: Buffer = hashToken(token)): boolean {
+    return this.hash !== undefined && sameHash(hash, this.hash);
   }
 
   private async reload(): Promise<void> {

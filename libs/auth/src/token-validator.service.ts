@@ -45,10 +45,10 @@ export class TokenValidatorService {
   async validate(token: string): Promise<Principal | null> {
     if (token.length === 0 || token.length > 512) return null;
     await this.operator.ensureFresh();
-    if (this.operator.matches(token)) return { kind: 'operator' };
+    const hash = hashToken(token); // once per request: the operator check and the PAT lookup share it
+    if (this.operator.matches(token, hash)) return { kind: 'operator' };
     if (!token.startsWith(PAT_PREFIX)) return null;
 
-    const hash = hashToken(token);
     const key = hash.toString('base64');
     const now = Date.now();
     const cached = this.cache.get(key);

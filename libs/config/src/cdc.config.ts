@@ -18,7 +18,7 @@ class CdcEnv {
   @IsInt()
   @Min(1)
   @Max(1000)
-  CDC_ORG_CONCURRENCY: number = 8;
+  CDC_ORG_CONCURRENCY: number = 32;
 
   @IsOptional()
   @Type(() => Number)
@@ -43,7 +43,12 @@ class CdcEnv {
 export interface CdcConfig {
   /** Notifications kept per solution in the delivery audit. */
   deliveriesKept: number;
-  /** Notifications of one organization applied at once; more wait their turn, within the bounds below. */
+  /**
+   * Notifications of one organization in flight at once; more wait their turn, within the bounds
+   * below. Notifications for one table in flight share one transaction (group commit), so a slot
+   * costs a database connection only for the first of its table: the bound keeps one organization's
+   * flood from taking every connection, not its throughput.
+   */
   orgConcurrency: number;
   /** Bytes of request bodies waiting for one organization's turn; beyond: 503 with Retry-After. */
   queueMaxBytesPerOrg: number;

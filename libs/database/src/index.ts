@@ -7,3 +7,4 @@ export * from './test-database-guard';
 export * from './transaction-runner';
 export * from './keyset';
 export * from './pg-channel';
+export * from './sql-literal';

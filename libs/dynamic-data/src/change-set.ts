@@ -15,6 +15,8 @@ export interface ChangeInput {
   data?: Record<string, unknown>;
   /** The source's ordering stamp (Acumatica TimeStamp, .NET ticks); null when unknown: arrival order decides. */
   sourceTs?: bigint | null;
+  /** `data` as exact JSON text, when the caller already wrote it (rows are serialized once). */
+  dataText?: string;
 }
 
 /** What happened to each change. */
@@ -68,12 +70,33 @@ export async function encodeChangeSetInTurns(changes: ChangeInput[], maxRecordBy
   return `[${parts.join(',')}]`;
 }
 
-function encodeChange(change: ChangeInput, ord: number, seen: Set<string>, maxRecordBytes: number): string {
+/**
+ * A change set's changes for a group's wave (see RecordsRepository.applyGroup): `{m, ord, …}`
+ * with ord counting on from `firstOrd`. Checks the per-record limit (RecordTooLargeError) before
+ * any lock is taken. Yields to the event loop between slices.
+ */
+export async function encodeMemberChanges(
+  changes: ChangeInput[],
+  member: number,
+  firstOrd: number,
+  maxRecordBytes: number,
+): Promise<string[]> {
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (let i = 0; i < changes.length; i++) {
+    if (i > 0 && i % CHANGES_PER_TURN === 0) await nextTurn();
+    parts.push(encodeChange(changes[i], firstOrd + i, seen, maxRecordBytes, `"m":${member},`));
+  }
+  return parts;
+}
+
+function encodeChange(change: ChangeInput, ord: number, seen: Set<string>, maxRecordBytes: number, prefix = ''): string {
   if (seen.has(change.id)) throw new Error(`change set has record ${JSON.stringify(change.id)} twice`);
   seen.add(change.id);
-  const data = change.data === undefined ? 'null' : toJsonText(change.data);
-  const bytes = Buffer.byteLength(data, 'utf8');
+  const data = change.dataText ?? (change.data === undefined ? 'null' : toJsonText(change.data));
+  // Only a text with non-ASCII characters can have more bytes than characters (a UTF-16 unit is at most 3 bytes).
+  const bytes = data.length * 3 <= maxRecordBytes ? data.length : Buffer.byteLength(data, 'utf8');
   if (bytes > maxRecordBytes) throw new RecordTooLargeError(change.id, bytes, maxRecordBytes);
   const ts = change.sourceTs === undefined || change.sourceTs === null ? 'null' : `"${change.sourceTs.toString()}"`;
-  return `{"ord":${ord},"id":${JSON.stringify(change.id)},"op":"${change.op}","data":${data},"ts":${ts}}`;
+  return `{${prefix}"ord":${ord},"id":${JSON.stringify(change.id)},"op":"${change.op}","data":${data},"ts":${ts}}`;
 }

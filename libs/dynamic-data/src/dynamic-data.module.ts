@@ -4,6 +4,7 @@ import { TenancyModule } from '@tablecast/tenancy';
 import { ChangesRepository } from './changes.repository';
 import { ChangesService } from './changes.service';
 import { DataWriter } from './data-writer';
+import { GroupCommitter } from './group-commit';
 import { RecordsController } from './records.controller';
 import { RecordsRepository } from './records.repository';
 import { RecordsService } from './records.service';
@@ -27,10 +28,11 @@ import { TablesService } from './tables.service';
     RecordsService,
     ChangesService,
     DataWriter,
+    GroupCommitter,
     TableChangedEvents,
     TableDroppedEvents,
     RetentionService,
   ],
-  exports: [DataWriter, ChangesService, TablesService, TableChangedEvents, TableDroppedEvents, RetentionService],
+  exports: [DataWriter, GroupCommitter, ChangesService, TablesService, TableChangedEvents, TableDroppedEvents, RetentionService],
 })
 export class DynamicDataModule {}

@@ -2,6 +2,8 @@ export * from './change-set';
 export * from './changes.service';
 export * from './data-writer';
 export * from './dynamic-data.module';
+export * from './group-commit';
+export * from './group-marks';
 export { keyFieldsProblem } from './dto/key-fields';
 export { recordIdProblem } from './params';
 export * from './retention.service';

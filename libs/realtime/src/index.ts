@@ -1,4 +1,5 @@
 export * from './io.adapter';
+export * from './pg-notify.doorbell';
 export * from './realtime.module';
 export * from './realtime.types';
 export * from './socket-sessions.service';

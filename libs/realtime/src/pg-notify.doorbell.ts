@@ -4,15 +4,15 @@ import { MAX_NOTIFY_PAYLOAD, PgChannel } from '@tablecast/database';
 import { Doorbell, isRing, OriginRing } from './doorbell';
 
 const CHANNEL = 'tablecast_table_changed';
-/** Rings within this window go out as one NOTIFY (each NOTIFY is a commit of its own). */
-const BATCH_MS = 5;
 
 /** The doorbell through PostgreSQL alone: NOTIFY after commit, one LISTEN connection per node. */
 export class PgNotifyDoorbell implements Doorbell {
   private readonly logger = new Logger('PgNotifyDoorbell');
   private readonly channel: PgChannel;
   private pending: string[] = [];
-  private flushTimer?: NodeJS.Timeout;
+  /** The NOTIFY on its way: rings meanwhile wait for it and go out together (each NOTIFY is a commit of its own). */
+  private inFlight?: Promise<void>;
+  private stopped = false;
 
   constructor(url: string, dataSource: DataSource) {
     this.channel = new PgChannel(url, dataSource, CHANNEL);
@@ -30,14 +30,16 @@ export class PgNotifyDoorbell implements Doorbell {
     }, onReconnect);
   }
 
+  /** At once when no NOTIFY is in flight: no fixed delay under light load, one NOTIFY per round trip under heavy load. */
   ring(ring: OriginRing): void {
+    if (this.stopped) return;
     this.pending.push(JSON.stringify(ring));
-    this.flushTimer ??= setTimeout(() => this.flush(), BATCH_MS);
+    if (!this.inFlight) this.flush();
   }
 
   private flush(): void {
-    this.flushTimer = undefined;
     const events = this.pending.splice(0, this.pending.length);
+    const sent: Promise<void>[] = [];
     while (events.length > 0) {
       const batch: string[] = [];
       let size = 2;
@@ -45,15 +47,20 @@ export class PgNotifyDoorbell implements Doorbell {
         size += events[0].length + 1;
         batch.push(events.shift()!);
       }
-      this.channel
-        .notify(`[${batch.join(',')}]`)
-        .catch((error: unknown) => this.logger.warn(`could not ring the doorbell: ${String(error)} (the sweep will deliver)`));
+      sent.push(
+        this.channel.notify(`[${batch.join(',')}]`).catch((error: unknown) => this.logger.warn(`could not ring the doorbell: ${String(error)} (the sweep will deliver)`)),
+      );
     }
+    this.inFlight = Promise.all(sent).then(() => {
+      this.inFlight = undefined;
+      if (this.pending.length > 0 && !this.stopped) this.flush();
+    });
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.flushTimer);
+    this.stopped = true;
     this.pending = [];
+    await this.inFlight;
     await this.channel.stop();
   }
 }

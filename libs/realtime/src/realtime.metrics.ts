@@ -1,18 +1,15 @@
-import { OnModuleDestroy } from '@nestjs/common';
-import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
-import { Namespace, Socket } from 'socket.io';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { TableChangedEvents } from '@tablecast/dynamic-data';
 import { MetricsService } from '@tablecast/ops';
-import { TableChangePayload } from './realtime.types';
 import { TableFeedService } from './table-feed.service';
 
 /**
- * Realtime metrics, kept out of the gateway: a second gateway on the same namespace (Nest shares
- * the namespace between gateways) that only observes. Counts are read at scrape time; the delivery
- * lag is taken from every onTableChange a socket of this node sends.
+ * Realtime metrics, kept out of the gateway and off the sockets (no gateway, no listener per
+ * socket: an idle socket holds nothing for them). Counts are read at scrape time; the delivery lag
+ * is taken from every onTableChange this node's feed sends, per recipient.
  */
-@WebSocketGateway({ namespace: '/dynamic-data' })
-export class RealtimeMetrics implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+@Injectable()
+export class RealtimeMetrics implements OnModuleInit, OnModuleDestroy {
   private stopCounting?: () => void;
 
   constructor(
@@ -21,16 +18,13 @@ export class RealtimeMetrics implements OnGatewayInit, OnGatewayConnection, OnMo
     private readonly events: TableChangedEvents,
   ) {}
 
-  afterInit(namespace: Namespace): void {
-    this.metrics.watchSockets(() => namespace.sockets.size);
+  onModuleInit(): void {
+    this.metrics.watchSockets(() => this.feed.sockets());
     this.metrics.watchSubscriptions(() => this.feed.count());
     this.stopCounting = this.events.subscribe((event) => this.metrics.changesCommitted.inc(event.toSeq - event.fromSeq + 1));
-  }
-
-  handleConnection(socket: Socket): void {
-    socket.onAnyOutgoing((event: string, payload: TableChangePayload) => {
-      const newest = event === 'onTableChange' ? payload.changes.at(-1) : undefined;
-      if (newest) this.metrics.observeDeliveryLag(newest.modifiedAt);
+    this.feed.onDelivered((payload, recipients) => {
+      const newest = payload.changes[payload.changes.length - 1];
+      if (newest) for (let i = 0; i < recipients; i++) this.metrics.observeDeliveryLag(newest.modifiedAt);
     });
   }
 

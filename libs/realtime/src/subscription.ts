@@ -10,8 +10,8 @@ export interface SocketState {
   principal: Principal;
   /** By tableKey. */
   subscriptions: Map<string, Subscription>;
-  /** Tables whose subscription the server dropped without `since`: their next subscribe answers reset. */
-  dropped: Set<string>;
+  /** Tables whose subscription the server dropped without `since`: their next subscribe answers reset (created on first use). */
+  dropped?: Set<string>;
   subscribeBudget: TokenBucket;
 }
 
@@ -19,21 +19,71 @@ export function tableKey(solutionId: string, table: string): string {
   return `${solutionId}/${table}`;
 }
 
+/**
+ * One Socket.IO room of a table on this node: at most SHARD_SIZE caught-up subscribers that are
+ * sent each event by one broadcast. `sent` is the last seq every member has been sent.
+ */
+export class RoomShard {
+  readonly members = new Set<Subscription>();
+
+  constructor(
+    readonly name: string,
+    public sent: number,
+  ) {}
+}
+
+/**
+ * A table as this node delivers it: the caught-up subscribers in its shards (one log read and one
+ * encoding per event for all of them), and those still behind, each served on its own until it
+ * reaches `cursor` and joins.
+ */
+export class TableRoom {
+  /** The table's id once it exists (a table that does not exist yet may be watched). */
+  tableId: string | null = null;
+  /** Every shard has been sent every change up to here (while not broadcasting). */
+  cursor = 0;
+  /** A broadcast is going from shard to shard: nobody joins until it is done. */
+  broadcasting = false;
+  pumping = false;
+  dirty = false;
+  members = 0;
+  readonly shards: RoomShard[] = [];
+  readonly behind = new Set<Subscription>();
+
+  constructor(
+    readonly key: string,
+    readonly address: TableAddress,
+  ) {}
+
+  get size(): number {
+    return this.members + this.behind.size;
+  }
+}
+
 /** One socket's subscription to one table: it has been sent every change up to `lastSent`. */
 export class Subscription {
   pumping = false;
   dirty = false;
   closed = false;
-  /** The table's id once it exists (a table that does not exist yet may be watched). */
-  tableId: string | null = null;
+  /** Its shard once caught up; then the shard's position is its own. */
+  shard: RoomShard | null = null;
 
   constructor(
     readonly socket: TableSocket,
-    readonly address: TableAddress,
-    public lastSent: number,
+    readonly room: TableRoom,
+    /** Its position while it is served on its own. */
+    public ownLastSent: number,
   ) {}
 
+  get lastSent(): number {
+    return this.shard ? this.shard.sent : this.ownLastSent;
+  }
+
   get key(): string {
-    return tableKey(this.address.solutionId, this.address.table);
+    return this.room.key;
+  }
+
+  get address(): TableAddress {
+    return this.room.address;
   }
 }

@@ -35,6 +35,7 @@ export class TableEventsRelay implements OnModuleDestroy {
   ) {}
 
   start(namespace: Namespace): void {
+    this.feed.attach(namespace);
     const doorbell = this.redis.url ? new SocketIoDoorbell(namespace) : new PgNotifyDoorbell(this.databaseUrl, this.dataSource);
     this.doorbell = doorbell;
     void doorbell.start(

@@ -7,7 +7,7 @@ import { TablesService } from '@tablecast/dynamic-data';
 import { ackError, SubscribeAck, UnsubscribeAck } from './realtime.types';
 import { TokenBucket } from './socket-limits';
 import { readMessage, SubscribeDto, UnsubscribeDto } from './subscribe.dto';
-import { Subscription, tableKey, TableSocket } from './subscription';
+import { tableKey, TableSocket } from './subscription';
 import { TableFeedService } from './table-feed.service';
 
 /** subscribe: burst of 100, then 20 per second. */
@@ -30,7 +30,6 @@ export class TableSubscriptions {
 
   open(socket: TableSocket): void {
     socket.data.subscriptions = new Map();
-    socket.data.dropped = new Set();
     socket.data.subscribeBudget = new TokenBucket(SUBSCRIBE_BURST, SUBSCRIBE_PER_SECOND);
   }
 
@@ -58,14 +57,12 @@ export class TableSubscriptions {
       const head = Number(row?.head ?? 0);
       const floor = Number(row?.log_floor ?? 0);
       // After a `resubscribe` without since (table deleted, log purged) the client must reload.
-      const forced = state.dropped.delete(key);
+      const forced = state.dropped?.delete(key) ?? false;
       const reset = forced || (since !== undefined && (since < floor || since > head));
-      const subscription = new Subscription(socket, { organizationId, solutionId, table }, since === undefined || reset ? head : since);
-      subscription.tableId = row?.id ?? null;
       const previous = state.subscriptions.get(key);
       if (previous) this.feed.remove(previous);
+      const subscription = this.feed.add(socket, { organizationId, solutionId, table }, since === undefined || reset ? head : since, row?.id ?? null);
       state.subscriptions.set(key, subscription);
-      this.feed.add(subscription);
       // After the ack has gone out: catch up from the log, then stay live.
       setImmediate(() => this.feed.pump(subscription));
       return reset ? { ok: true, reset: true, head } : { ok: true, head };
@@ -86,7 +83,7 @@ export class TableSubscriptions {
       this.feed.remove(subscription);
       state.subscriptions.delete(key);
     }
-    state.dropped.delete(key);
+    state.dropped?.delete(key);
     return { ok: true };
   }
 }
