@@ -1,13 +1,13 @@
 /**
- * Worker: Acumatica push notifications against the real server with autocannon (closed loop:
- * `connections` senders, each sends its next notification when the last was answered), each
- * sender to a table of its own or all to one table. Every notification has its own Id, keys and
- * TimeStamp, so every row is an insert.
+ * Worker: Acumatica push notifications against the real server, closed loop: `connections`
+ * senders (keep-alive connections of an undici pool), each sending its next notification when
+ * the last was answered, each to a table of its own or all to one table. Every notification has
+ * its own Id, keys and TimeStamp, so every row is an insert. (autocannon's per-connection context
+ * is reset after every request, so it cannot keep a sender on its table.)
  */
-import autocannon from 'autocannon';
+import { Pool } from 'undici';
+import { LoadSummary, summarize } from '../baselines/raw-pg';
 import { http, notificationBody, stockItem, ticks } from '../setup';
-import { round } from '../stats';
-import { LoadSummary } from '../baselines/raw-pg';
 
 export interface HttpLoadArgs {
   solutionUrl: string;
@@ -27,38 +27,41 @@ function body(prefix: string, rows: number): string {
   return notificationBody(items, `${prefix}-${process.pid}-${n}`, ticks(n));
 }
 
-export async function load(args: HttpLoadArgs): Promise<LoadSummary & { non2xx: number; errors: number }> {
+export async function load(args: HttpLoadArgs): Promise<LoadSummary & { firstError?: string }> {
   const url = new URL(args.solutionUrl);
-  let nextSender = 0;
-  const result = await autocannon({
-    url: url.origin,
-    connections: args.connections,
-    duration: args.seconds,
-    timeout: 60,
-    requests: [
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${args.token}`, 'content-type': 'application/json' },
-        setupRequest: (request, context) => {
-          context.sender ??= ++nextSender;
-          const table = args.tables === 'own' ? `${args.prefix}-${context.sender as number}` : args.prefix;
-          return { ...request, path: `${url.pathname}/acumatica/cdc?table=${table}`, body: body(args.prefix, args.rows) };
-        },
-      },
-    ],
-  });
-  const ok = result['2xx'];
-  return {
-    seconds: result.duration,
-    notifications: ok,
-    perSecond: round(ok / result.duration),
-    rowsPerSecond: Math.round((ok * args.rows) / result.duration),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    failed: result.non2xx + result.errors + result.timeouts,
-    non2xx: result.non2xx,
-    errors: result.errors,
-  };
+  const pool = new Pool(url.origin, { connections: args.connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  const latencies: number[] = [];
+  let failed = 0;
+  let firstError: string | undefined;
+  const started = performance.now();
+  const deadline = started + args.seconds * 1000;
+  try {
+    await Promise.all(
+      Array.from({ length: args.connections }, async (_, sender) => {
+        const table = args.tables === 'own' ? `${args.prefix}-${sender + 1}` : args.prefix;
+        const path = `${url.pathname}/acumatica/cdc?table=${encodeURIComponent(table)}`;
+        while (performance.now() < deadline) {
+          const payload = body(args.prefix, args.rows);
+          const t0 = performance.now();
+          try {
+            const res = await pool.request({ method: 'POST', path, headers: { authorization: `Bearer ${args.token}`, 'content-type': 'application/json' }, body: payload });
+            const text = await res.body.text();
+            if (res.statusCode === 200) latencies.push(performance.now() - t0);
+            else {
+              failed++;
+              firstError ??= `HTTP ${res.statusCode} ${text.slice(0, 200)}`;
+            }
+          } catch (error) {
+            failed++;
+            firstError ??= (error as Error).message;
+          }
+        }
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
+  return { ...summarize(latencies, (performance.now() - started) / 1000, args.rows, failed), firstError };
 }
 
 /** One timed notification of `rows` stock items (version `version`) to `table`; checks every row was `expected`. */

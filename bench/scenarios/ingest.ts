@@ -27,7 +27,7 @@ function describe(s: LoadSummary, rows: number): string {
 }
 
 /**
- * Closed-loop ingestion: `senders` HTTP senders (autocannon, its own process) against the real
+ * Closed-loop ingestion: `senders` HTTP senders (undici, a process of its own) against the real
  * server, then as many raw-pg connections (the baseline writer, its own process) for as long.
  */
 export async function runIngest(context: BenchContext, c: IngestCase): Promise<ScenarioResult> {
