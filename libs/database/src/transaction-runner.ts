@@ -33,32 +33,36 @@ export class TransactionRunner {
   }
 
   /**
-   * Sends `text` — several statements, no parameters (see dollarQuoted) — as one simple-query
-   * message: PostgreSQL runs them as one implicit transaction, each statement with its own
-   * snapshot, and commits at the end; any error rolls all of it back. One round trip in all, so
-   * no lock taken by one statement is held while Node answers. Retried like `run`. Returns each
-   * statement's rows, in order.
+   * Runs `work` on a pooled connection outside any explicit transaction, retried like `run`. For
+   * a repository that sends several statements (no parameters, see dollarQuoted) as one
+   * simple-query message: PostgreSQL runs them as one implicit transaction, each statement with
+   * its own snapshot, and commits at the end; any error rolls all of it back. One round trip in
+   * all, so no lock taken by one statement is held while Node answers.
    */
-  runMessage(text: string): Promise<Record<string, unknown>[][]> {
+  runOnConnection<T>(work: (client: MessageClient) => Promise<T>): Promise<T> {
     return this.policy.execute(async () => {
-      const [client, release] = (await (this.dataSource.driver as unknown as { obtainMasterConnection(): Promise<[PgClient, (error?: unknown) => void]> }).obtainMasterConnection());
-      let failure: unknown;
+      const driver = this.dataSource.driver as unknown as { obtainMasterConnection(): Promise<[MessageClient, (error?: unknown) => void]> };
+      const [client, release] = await driver.obtainMasterConnection();
+      let broken: unknown;
+      // A connection that dies while lent emits 'error' (as TypeORM's query runner, listen: unheard, it would crash the process); the query rejects too.
+      const onError = (error: unknown) => (broken = error);
+      client.on('error', onError);
       try {
-        const raw = await client.query(text);
-        return (Array.isArray(raw) ? raw : [raw]).map((result) => result.rows);
+        return await work(client);
       } catch (error) {
-        failure = classifyDatabaseError(error)?.kind === 'unavailable' ? error : undefined; // a broken connection leaves the pool
+        if (classifyDatabaseError(error)?.kind === 'unavailable') broken = error; // a broken connection leaves the pool
         throw error;
       } finally {
-        release(failure);
+        client.removeListener('error', onError);
+        release(broken);
       }
     });
   }
 }
 
-interface PgClient {
+/** What runOnConnection lends: node-postgres's client (a text without parameters may hold several statements). */
+export interface MessageClient {
   query(text: string): Promise<{ rows: Record<string, unknown>[] } | { rows: Record<string, unknown>[] }[]>;
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  removeListener(event: 'error', listener: (error: unknown) => void): unknown;
 }
-
-// Note for repositories: TypeORM's query() returns [rows, count] for a top-level UPDATE/DELETE …
-// RETURNING. Wrap such statements in a CTE (WITH x AS (UPDATE … RETURNING …) SELECT … FROM x) to get rows.

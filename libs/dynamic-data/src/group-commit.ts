@@ -2,19 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { NotFoundError, PayloadTooLargeError } from '@tablecast/common';
 import { dataConfig } from '@tablecast/config';
-import { classifyDatabaseError, TransactionRunner } from '@tablecast/database';
+import { classifyDatabaseError } from '@tablecast/database';
 import { EntityManager } from 'typeorm';
 import { ChangeInput, countOutcomes, encodeMemberChanges, Outcome, OutcomeCounts, RecordTooLargeError } from './change-set';
 import { DataWriter, WriteScope } from './data-writer';
-import {
-  GROUP_SOLUTION_GONE,
-  GROUP_TABLE_CHANGED,
-  GroupApply,
-  GroupApplied,
-  groupApplyMessage,
-  GroupWave,
-  readGroupApplied,
-} from './records.repository';
+import { GROUP_SOLUTION_GONE, GROUP_TABLE_CHANGED, GroupApply, GroupApplied, GroupWave, RecordsRepository } from './records.repository';
 import { TableChangedEvents } from './table-changed.events';
 import { TablesRepository } from './tables.repository';
 
@@ -105,8 +97,8 @@ export class GroupCommitter {
 
   constructor(
     private readonly tables: TablesRepository,
+    private readonly records: RecordsRepository,
     private readonly events: TableChangedEvents,
-    private readonly transactions: TransactionRunner,
     private readonly writer: DataWriter,
     @Inject(dataConfig.KEY) private readonly config: ConfigType<typeof dataConfig>,
   ) {}
@@ -218,7 +210,7 @@ export class GroupCommitter {
     const input: GroupApply = { ...scope, tableId: meta.id, keyFields: meta.keyFields, prelude, waves };
     let applied: GroupApplied;
     try {
-      applied = readGroupApplied(input, await this.transactions.runMessage(groupApplyMessage(input)));
+      applied = await this.records.applyGroup(input);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (code === GROUP_SOLUTION_GONE) throw new NotFoundError('No such solution in this organization.');
@@ -304,9 +296,4 @@ export class GroupCommitter {
     }
     this.tablesMeta.delete(`${scope.solutionId}/${table}`);
   }
-}
-
-function sameKeys(a: string[] | null, b: string[] | null): boolean {
-  if (a === null || b === null) return a === b;
-  return a.length === b.length && a.every((field, i) => field === b[i]);
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { dollarQuoted } from '@tablecast/database';
+import { dollarQuoted, TransactionRunner } from '@tablecast/database';
 import { DataSource, EntityManager } from 'typeorm';
 import { Outcome } from './change-set';
 import { FRESH_MARKS_SETTING } from './group-marks';
@@ -139,7 +139,8 @@ export const GROUP_TABLE_CHANGED = 'TCG02';
  * once the lock is held, so they see what the previous holder committed.
  */
 function groupLockStatement(input: GroupApply): string {
-  const body = `BEGIN
+  const body = `DECLARE
+BEGIN
   PERFORM 1 FROM solutions s WHERE s.id = ${dollarQuoted(input.solutionId)}::uuid AND s.organization_id = ${dollarQuoted(input.organizationId)}::uuid FOR KEY SHARE;
   IF NOT FOUND THEN RAISE EXCEPTION 'the solution is gone' USING ERRCODE = '${GROUP_SOLUTION_GONE}'; END IF;
   PERFORM 1 FROM data_tables t
@@ -233,7 +234,7 @@ SELECT q.m, q.ord, q.outcome, q.seq::text AS seq
 
 /**
  * The statements of a group, to be sent as one message (one round trip, one implicit transaction:
- * TransactionRunner.runMessage): the prelude (dedupe marks, before the table lock, as in
+ * TransactionRunner.runOnConnection): the prelude (dedupe marks, before the table lock, as in
  * \`DataWriter.write\`), the lock, one statement per wave, and the head after them.
  * Exported for the EXPLAIN harness (bench/explain.ts, tools/explain-apply.ts): run \`lock\`, then
  * EXPLAIN (ANALYZE, BUFFERS) one of \`waves\`, in a transaction.
@@ -256,8 +257,8 @@ export function groupApplyMessage(input: GroupApply): string {
   return [GROUP_WORK_MEM, ...(statements.prelude ? [statements.prelude] : []), statements.lock, ...statements.waves, statements.head].join(';\n');
 }
 
-/** What the message's statements returned (TransactionRunner.runMessage), read back. */
-export function readGroupApplied(input: GroupApply, results: Record<string, unknown>[][]): GroupApplied {
+/** What the message's statements returned, read back. */
+function readGroupApplied(input: GroupApply, results: Record<string, unknown>[][]): GroupApplied {
   const rest = [...results];
   const prelude: Record<string, unknown>[] = [];
   rest.shift(); // SET LOCAL work_mem
@@ -269,7 +270,18 @@ export function readGroupApplied(input: GroupApply, results: Record<string, unkn
 
 @Injectable()
 export class RecordsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  /** Only the group committer calls this: the whole group in one message, one implicit transaction (see groupApplyStatements). */
+  applyGroup(input: GroupApply): Promise<GroupApplied> {
+    return this.transactions.runOnConnection(async (client) => {
+      const raw = await client.query(groupApplyMessage(input));
+      return readGroupApplied(input, (Array.isArray(raw) ? raw : [raw]).map((result) => result.rows));
+    });
+  }
 
   /** Only the write path (DataWriter) calls this, holding the table's lock. */
   apply(manager: EntityManager, tableId: string, encodedChanges: string, head: string): Promise<AppliedRow[]> {
