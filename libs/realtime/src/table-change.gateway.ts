@@ -28,8 +28,6 @@ export class TableChangeGateway implements OnGatewayInit, OnGatewayConnection, O
   handleConnection(socket: TableSocket): void {
     this.subscriptions.open(socket);
     this.sessions.connected(socket);
-    // The handshake's HTTP request (authentication read it) is not needed again: an idle socket need not keep it.
-    (socket.conn as unknown as { request: unknown }).request = null;
   }
 
   handleDisconnect(socket: TableSocket): void {

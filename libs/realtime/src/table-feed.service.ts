@@ -1,12 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Namespace } from 'socket.io';
-import { ChangesPage, ChangesService, ChangeView, TableChanged } from '@tablecast/dynamic-data';
+import { ChangesService, TableChanged } from '@tablecast/dynamic-data';
 import { ResubscribePayload, TableAddress, TableChangePayload } from './realtime.types';
+import { BATCH, SharedLogReads } from './shared-log-reads';
 import { RoomShard, Subscription, tableKey, TableRoom, TableSocket } from './subscription';
 
-/** Changes per onTableChange event at most; a bigger commit goes out in several events, in order. */
-const BATCH = 1000;
 /** Packets waiting in a socket's write buffer past which it counts as a slow consumer. */
 const MAX_BUFFERED_PACKETS = 200;
 const RETRY_MS = 1000;
@@ -28,12 +27,13 @@ export type DeliveryListener = (payload: TableChangePayload, recipients: number)
 export class TableFeedService {
   private readonly logger = new Logger(TableFeedService.name);
   private readonly rooms = new Map<string, TableRoom>();
-  private readonly inFlight = new Map<string, Promise<ChangesPage | undefined>>();
-  private readonly payloads = new WeakMap<object, TableChangePayload>();
+  private readonly reads: SharedLogReads;
   private namespace?: Namespace;
   private readonly listeners: DeliveryListener[] = [];
 
-  constructor(private readonly changes: ChangesService) {}
+  constructor(private readonly changes: ChangesService) {
+    this.reads = new SharedLogReads(changes);
+  }
 
   /** The namespace whose rooms carry the broadcasts. */
   attach(namespace: Namespace): void {
@@ -186,12 +186,11 @@ export class TableFeedService {
         if (room.tableId === null) break; // the table does not exist yet: its first commit rings
         if (this.tryJoin(subscription) || this.isSlow(subscription)) return;
         const after = subscription.ownLastSent;
-        // One snapshot: head ≥ every seq read, and a purge shows as reset, never as a gap.
-        const page = await this.read(room.tableId, after);
+        const page = await this.reads.read(room.tableId, after);
         if (subscription.closed || subscription.shard) return;
         if (page === undefined) return this.dropWithResubscribe(subscription, 'table_dropped');
         if ('reset' in page) return this.dropWithResubscribe(subscription, 'log_purged');
-        const payload = this.payload(room, page, after);
+        const payload = this.reads.payload(room.address, page, after);
         if (!payload) break;
         subscription.socket.emit('onTableChange', payload);
         subscription.ownLastSent = payload.changes[payload.changes.length - 1].seq;
@@ -259,12 +258,12 @@ export class TableFeedService {
       for (;;) {
         if (room.members === 0 || room.tableId === null) return;
         const from = room.cursor;
-        const page = await this.read(room.tableId, from);
+        const page = await this.reads.read(room.tableId, from);
         if (room.members === 0) return;
         if (room.cursor !== from) continue; // the room emptied and restarted elsewhere meanwhile
         if (page === undefined) return this.dropRoom(room, 'table_dropped', true);
         if ('reset' in page) return this.dropRoom(room, 'log_purged', true);
-        const payload = this.payload(room, page, from);
+        const payload = this.reads.payload(room.address, page, from);
         if (!payload) break;
         await this.broadcast(room, payload);
         this.admitWaiting(room);
@@ -302,32 +301,6 @@ export class TableFeedService {
       if (subscription.pumping || this.tryJoin(subscription)) continue;
       if (subscription.ownLastSent < room.cursor) this.pump(subscription);
     }
-  }
-
-  private read(tableId: string, after: number): Promise<ChangesPage | undefined> {
-    const key = `${tableId}:${after}`;
-    let pending = this.inFlight.get(key);
-    if (!pending) {
-      pending = this.changes.read(tableId, after, BATCH).finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, pending);
-    }
-    return pending;
-  }
-
-  /**
-   * The event for what a page holds after `after`: only what follows it without a gap (a read is
-   * never older than `after`). Readers of one page read from the same position (they shared the
-   * query), so they share the event too — and the encoder encodes it once for all of them.
-   */
-  private payload(room: TableRoom, page: { items: ChangeView[]; head: number }, after: number): TableChangePayload | undefined {
-    let payload = this.payloads.get(page);
-    if (!payload) {
-      const fresh = page.items.filter((change) => change.seq > after);
-      if (fresh.length === 0 || fresh[0].seq !== after + 1) return undefined;
-      payload = { ...room.address, changes: fresh, head: page.head };
-      this.payloads.set(page, payload);
-    }
-    return payload;
   }
 
   private notify(payload: TableChangePayload, recipients: number): void {
