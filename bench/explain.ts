@@ -50,7 +50,7 @@ async function dataWriterApply(target: Target, set: ChangeInput[], client: Clien
   const { rows } = await client.query<{ head: string }>('SELECT head::text FROM data_tables WHERE id = $1', [target.tableId]);
   let captured: { sql: string; params: unknown[] } | undefined;
   const recorder = { query: async (sql: string, params: unknown[]) => ((captured = { sql, params }), []) } as unknown as EntityManager;
-  await new RecordsRepository(undefined as never).apply(recorder, target.tableId, encodeChangeSet(set, MAX_RECORD_BYTES), rows[0].head);
+  await new RecordsRepository(undefined as never, undefined as never).apply(recorder, target.tableId, encodeChangeSet(set, MAX_RECORD_BYTES), rows[0].head);
   if (!captured) throw new Error('RecordsRepository.apply sent no statement');
   return { setup: [{ sql: lock, params: [target.tableId] }], sql: captured.sql, params: captured.params };
 }
