@@ -1,186 +1,175 @@
 /**
- * `npm run bench`: boots the real app in-process against a PostgreSQL of its own, measures
- * Acumatica push notifications against a hand-written raw-pg baseline, and writes
- * bench/results/latest.{json,md}. See README, "Benchmarks".
+ * `npm run bench [-- --quick] [-- <scenario>…]`: starts a PostgreSQL of its own, the built app as
+ * its own process (like `npm start`), load generators and raw baselines in processes of their own,
+ * runs every scenario beside its baseline, and writes bench/results/latest.{json,md} (quick.* with
+ * --quick). Naming scenarios runs only those and keeps the other results of the last run.
+ * `npm run bench -- explain` writes bench/results/explain-apply.txt. See README, "Benchmarks".
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { connect } from 'node:net';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { BulkCase, BulkResult, runBulkNotification, TimingSummary } from './scenarios/bulk-notification';
-import { runSdkResume, SdkResumeResult } from './scenarios/sdk-resume';
-import { runSmallNotifications, SmallNotificationsResult } from './scenarios/small-notifications';
-import { runWebhooks, WebhooksResult } from './scenarios/webhooks';
-import { FullLoadResult, runFullLoad } from './scenarios/full-load';
-import { BenchApp, BenchDatabase, bootApp, createSession, startDatabase } from './setup';
+import { runExplain } from './explain';
+import { BenchContext, SharedWorkers } from './lib/context';
+import { loadAverage, PostgresCpu } from './lib/cpu';
+import { markdown, Results, Row, ScenarioResult } from './lib/report';
+import { startServer, stopAllServers } from './lib/server';
+import { runBulkNotification } from './scenarios/bulk-notification';
+import { runFanout } from './scenarios/fanout';
+import { runIdleSockets } from './scenarios/idle-sockets';
+import { INGEST_CASES, runIngest } from './scenarios/ingest';
+import { runCrossNode, runLatency } from './scenarios/latency';
+import { runResume } from './scenarios/resume';
+import { runFullLoadScenario, runWebhooksScenario } from './scenarios/legacy-rows';
+import { BENCH_ADMIN_TOKEN, BenchDatabase, createSession, createTokens, startDatabase } from './setup';
 import { log } from './stats';
 
-interface Machine {
-  nproc: number;
-  cpu: string;
-  node: string;
-  postgres: string;
-  database: BenchDatabase['kind'];
-  date: string;
-}
-
-interface Results {
-  machine: Machine;
-  bulkNotification: BulkResult;
-  smallNotifications: SmallNotificationsResult;
-  sdkResume?: SdkResumeResult & { machine?: string };
-  webhooks?: WebhooksResult;
-  fullLoad?: FullLoadResult;
-}
-
 const RESULTS_DIR = join(__dirname, 'results');
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+type Scenario = (context: BenchContext) => Promise<ScenarioResult>;
+
+const SCENARIOS: [string, Scenario][] = [
+  ...INGEST_CASES.map((c): [string, Scenario] => [c.name, (context) => runIngest(context, c)]),
+  ['latency', runLatency],
+  ['cross-node', runCrossNode],
+  ['fan-out', runFanout],
+  ['idle-sockets', runIdleSockets],
+  ['resume', runResume],
+  ['bulk-10k', runBulkNotification],
+  ['webhooks', runWebhooksScenario],
+  ['full-load', runFullLoadScenario],
+];
+const ORDER = SCENARIOS.map(([name]) => name);
+const ALIASES: Record<string, string> = { 'sdk-resume': 'resume', 'small-notifications': 'small-16', 'bulk-notification': 'bulk-10k' };
 
 let database: BenchDatabase | undefined;
-let app: BenchApp | undefined;
+let pgCpu: PostgresCpu | undefined;
+const shared = new SharedWorkers();
 
-/** Closes the app, then drops the database / stops the embedded PostgreSQL. Safe to call twice. */
 async function cleanUp(): Promise<void> {
-  const [openApp, openDatabase] = [app, database];
-  app = undefined;
+  await shared.close().catch((error) => log(`closing the load generators failed: ${String(error)}`));
+  await stopAllServers().catch((error) => log(`stopping the servers failed: ${String(error)}`));
+  await pgCpu?.close().catch(() => undefined);
+  pgCpu = undefined;
+  const open = database;
   database = undefined;
-  if (openApp) await openApp.close().catch((error) => log(`closing the app failed: ${String(error)}`));
-  if (openDatabase) await openDatabase.close().catch((error) => log(`cleaning up the database failed: ${String(error)}`));
+  if (open) await open.close().catch((error) => log(`cleaning up the database failed: ${String(error)}`));
+}
+
+function redisAnswers(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port: 6379 }, () => socket.write('PING\r\n'));
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(2000, () => done(false));
+    socket.on('error', () => done(false));
+    socket.on('data', (data) => done(String(data).startsWith('+PONG')));
+  });
 }
 
 async function postgresVersion(url: string): Promise<string> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ version: string }>('SELECT version()');
-    return rows[0].version;
+    return (await client.query<{ version: string }>('SELECT version()')).rows[0].version;
   } finally {
     await client.end();
   }
 }
 
-const number = (value: number) => value.toLocaleString('en-US');
-
-function timing(summary: TimingSummary): string {
-  return `median ${number(summary.medianMs)} ms, p95 ${number(summary.p95Ms)} ms (${number(summary.rowsPerSecond)} rows/s)`;
+function parseArgs(argv: string[]): { quick: boolean; only: string[]; explain: boolean } {
+  const quick = argv.includes('--quick');
+  const names = argv.filter((arg) => arg !== '--quick').map((arg) => ALIASES[arg] ?? arg);
+  const unknown = names.filter((name) => name !== 'explain' && !ORDER.includes(name));
+  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; scenarios: ${ORDER.join(', ')}, explain`);
+  return { quick, only: names.filter((name) => name !== 'explain'), explain: names.includes('explain') };
 }
 
-function bulkRow(label: string, result: BulkCase): string {
-  return `| ${label} (${result.tablecast.runs} runs) | ${timing(result.tablecast)} | ${timing(result.baseline)} | ${result.ratio}× the baseline's time |`;
+function crashed(name: string, error: unknown): ScenarioResult {
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const row: Row = { scenario: name, tablecast: `crashed: ${message}`, baseline: '—', ratio: '—', goal: '—', met: false };
+  return { name, measuredAt: new Date().toISOString(), rows: [row], phases: [], data: { error: message } };
 }
 
-function markdown(results: Results): string {
-  const { machine, bulkNotification: bulk, smallNotifications: small, webhooks: hooks } = results;
-  const t = small.tablecast;
-  const b = small.baseline;
-  return [
-    '## Tablecast benchmark',
-    '',
-    `Machine: ${machine.nproc} CPUs (${machine.cpu}), Node ${machine.node}, ${machine.postgres} (${machine.database === 'embedded' ? 'embedded' : 'DATABASE_URL server'}), ${machine.date}`,
-    '',
-    '| scenario | Tablecast (HTTP, real app) | baseline (raw pg) | Tablecast vs baseline |',
-    '| --- | --- | --- | --- |',
-    bulkRow(`${number(bulk.rows)}-row notification, fresh table`, bulk.fresh),
-    bulkRow(`${number(bulk.rows)}-row notification, every row updated`, bulk.update),
-    `| 1-row notifications, ${small.connections} connections, ${Math.round(t.durationSeconds)} s | ${number(t.perSecond)} req/s, p50 ${t.p50Ms} ms, p99 ${t.p99Ms} ms, ${t.non2xx} non-2xx, ${t.errors} errors (Node: ${t.nodeCpuCores} CPU) | ${number(b.perSecond)} tx/s, p50 ${b.p50Ms} ms, p99 ${b.p99Ms} ms (Node: ${b.nodeCpuCores} CPU) | ${Math.round(small.ratio * 100)}% of the baseline's throughput |`,
-    ...webhookRows(hooks),
-    ...fullLoadRows(results.fullLoad),
-    '',
-    'Baseline: the least a hand-written writer does for the same rows, on its own pg connection(s): one transaction that locks the',
-    "table's `data_tables` row (`SELECT … FOR UPDATE`), upserts the records and appends one change per record in one statement",
-    '(`jsonb_to_recordset` for the 10,000 rows), raises `head`, and commits. Tablecast times are HTTP round trips to the in-process',
-    'app (parsing, auth, validation, classification, dedupe mark, delivery audit, commit); the load generator (autocannon) shares',
-    'its process. p95 is nearest-rank, so with 3-5 runs it is the slowest run. "Node: n CPU" is the bench process\'s CPU time per',
-    'second of wall time (app + autocannon, or the pg client alone).',
-    '',
-    ...sdkResumeSection(results.sdkResume),
-  ].join('\n');
-}
-
-function webhookRows(hooks: WebhooksResult | undefined): string[] {
-  if (!hooks) return [];
-  return [
-    `| webhooks, live: ${number(hooks.changes)} changes by 4 REST writers (${hooks.tables} tables) to a receiver process | ${number(hooks.tablecast.deliveriesPerSecond)} deliveries/s (${number(hooks.tablecast.deliveries)} deliveries, ${number(hooks.tablecast.changesPerSecond)} changes/s: the writers' rate), commit→receiver p50 ${hooks.tablecast.latencyP50Ms} ms, p99 ${hooks.tablecast.latencyP99Ms} ms | raw \`fetch\` loop, same bodies: ${number(hooks.baseline.deliveriesPerSecond)} posts/s, round trip p50 ${hooks.baseline.roundTripP50Ms} ms, p99 ${hooks.baseline.roundTripP99Ms} ms | ${Math.round(hooks.ratio * 100)}% of the raw loop's deliveries/s |`,
-    `| webhooks, backlog drain: ${number(hooks.changes)} changes written while disabled, then enabled | ${number(hooks.drain.tablecast.deliveriesPerSecond)} deliveries/s (${number(hooks.drain.tablecast.deliveries)} deliveries, ${number(hooks.drain.tablecast.changesPerSecond)} changes/s) in ${hooks.drain.tablecast.seconds} s | raw \`fetch\` loop, same bodies: ${number(hooks.drain.baseline.deliveriesPerSecond)} posts/s, round trip p50 ${hooks.drain.baseline.roundTripP50Ms} ms, p99 ${hooks.drain.baseline.roundTripP99Ms} ms | ${Math.round(hooks.drain.ratio * 100)}% of the raw loop's deliveries/s |`,
-  ];
-}
-
-function fullLoadRows(result: FullLoadResult | undefined): string[] {
-  if (!result) return [];
-  return [
-    `| Acumatica full load: ${number(result.rows)} rows from the fake instance over HTTP, pages of ${number(result.pageSize)}, fresh table (${result.runs} runs) | median ${number(result.tablecast.medianMs)} ms (${number(result.tablecast.rowsPerSecond)} rows/s: read, keyed, written page by page through the DataWriter, change log, events) | the fake's own read rate (same pages, fetch + JSON.parse, nothing written): median ${number(result.fakeRead.medianMs)} ms (${number(result.fakeRead.rowsPerSecond)} rows/s) | ${Math.round(result.ratio * 100)}% of the fake's read rate |`,
-  ];
-}
-
-function describeMachine(machine: Machine): string {
-  return `${machine.nproc} CPUs (${machine.cpu}), Node ${machine.node}, ${machine.postgres} (${machine.database === 'embedded' ? 'embedded' : 'DATABASE_URL server'}), ${machine.date}`;
-}
-
-function sdkResumeSection(result: (SdkResumeResult & { machine?: string }) | undefined): string[] {
-  if (!result) return [];
-  const cell = (r: SdkResumeResult['sdk']) =>
-    `median ${number(r.medianMs)} ms, p95 ${number(r.p95Ms)} ms (${number(r.changesPerSecond)} changes/s)`;
-  return [
-    ...(result.machine ? [`SDK resume measured on: ${result.machine}`, ''] : []),
-    '| scenario | @tablecast/client (SDK) | baseline (raw socket.io-client) | SDK vs baseline |',
-    '| --- | --- | --- | --- |',
-    `| catch up ${number(result.changes)} missed changes (${result.sdk.runs} runs) | ${cell(result.sdk)} | ${cell(result.raw)} | ${result.ratio}× the baseline's time |`,
-    '',
-    'SDK: a new `TablecastClient` restores the table (10,000 records) from its MemoryStore, subscribes from the stored seq and applies',
-    'every missed change (seq checks, the id-ordered copy, store writes); timed from `new TablecastClient` until its last applied seq is',
-    'the head. Baseline: a new socket.io-client connection subscribes with the same `since` and puts each change in a Map. The changes',
-    'are written beforehand, while no client is connected, by a load generator in its own process; both clients share the bench',
-    'process with the app.',
-    '',
-  ];
-}
-
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const started = Date.now();
+  const { quick, only, explain } = parseArgs(process.argv.slice(2));
+  const explainOnly = explain && only.length === 0;
+  const wanted = explainOnly ? [] : only.length ? only : ORDER;
+  const base = quick ? 'quick' : 'latest';
+
   log(process.env.DATABASE_URL ? 'creating a database on the DATABASE_URL server' : 'starting an embedded PostgreSQL');
   database = await startDatabase();
-  log('booting the app');
-  app = await bootApp(database.url);
-  const session = await createSession(app.api);
-
-  const machine: Machine = {
-    nproc: availableParallelism(),
-    cpu: cpus()[0]?.model.trim() ?? 'unknown',
-    node: process.version,
-    postgres: await postgresVersion(database.url),
-    database: database.kind,
-    date: new Date().toISOString(),
+  const redis = await redisAnswers();
+  log('starting the server (node dist/apps/api/src/main.js)');
+  const server = await startServer({ databaseUrl: database.url, adminToken: BENCH_ADMIN_TOKEN, label: 'server' });
+  const session = await createSession(server.api);
+  pgCpu = await PostgresCpu.connect(database.url);
+  const context: BenchContext = {
+    quick,
+    databaseUrl: database.url,
+    adminToken: BENCH_ADMIN_TOKEN,
+    server,
+    session,
+    tokens: await createTokens(server.api, session.organizationId, 16),
+    redisUrl: redis ? REDIS_URL : undefined,
+    pgCpu,
+    shared,
   };
 
-  // `npm run bench -- sdk-resume` runs only that scenario and keeps the other results of the last run.
-  const only = process.argv.slice(2);
-  const previous: Partial<Results> =
-    only.length && existsSync(join(RESULTS_DIR, 'latest.json')) ? JSON.parse(readFileSync(join(RESULTS_DIR, 'latest.json'), 'utf8')) : {};
-  const wanted = (name: string) => only.length === 0 || only.includes(name);
-  const bulkNotification = wanted('bulk-notification') ? await runBulkNotification(session, database.url) : previous.bulkNotification!;
-  const smallNotifications = wanted('small-notifications')
-    ? await runSmallNotifications(session, database.url)
-    : previous.smallNotifications!;
-  const sdkResume = wanted('sdk-resume')
-    ? { ...(await runSdkResume(app.api, app.url, session)), machine: describeMachine(machine) }
-    : previous.sdkResume;
-  const webhooks = wanted('webhooks') ? await runWebhooks(session) : previous.webhooks;
-  const fullLoad = wanted('full-load') ? await runFullLoad(session) : previous.fullLoad;
+  if (explain || quick) {
+    // --quick exercises the explain code too, without touching the committed output.
+    const file = await runExplain(database.url, session.solutionId, explain ? RESULTS_DIR : tmpdir());
+    log(`explain: ${file}`);
+  }
+
+  const file = (ext: string) => join(RESULTS_DIR, `${base}.${ext}`);
+  const previous: Partial<Results> = only.length && existsSync(file('json')) ? JSON.parse(readFileSync(file('json'), 'utf8')) : {};
   const results: Results = {
-    machine: only.length && previous.machine ? previous.machine : machine,
-    bulkNotification,
-    smallNotifications,
-    sdkResume,
-    webhooks,
-    fullLoad,
+    machine: {
+      cores: availableParallelism(),
+      cpu: cpus()[0]?.model.trim() ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      postgres: await postgresVersion(database.url),
+      database: database.kind,
+      redis,
+      loadAverageAtStart: loadAverage(),
+      date: new Date().toISOString(),
+    },
+    quick,
+    scenarios: { ...(previous.scenarios ?? {}) },
   };
-
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const report = markdown(results);
-  writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(RESULTS_DIR, 'latest.md'), report);
+  let failures = 0;
+  for (const [name, scenario] of SCENARIOS) {
+    if (!wanted.includes(name)) continue;
+    const t0 = Date.now();
+    log(`=== ${name}`);
+    try {
+      results.scenarios[name] = await scenario(context);
+    } catch (error) {
+      failures++;
+      log(`${name} crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      results.scenarios[name] = crashed(name, error);
+    }
+    log(`=== ${name} took ${Math.round((Date.now() - t0) / 1000)} s`);
+  }
   await cleanUp();
-  process.stdout.write(report);
-  log(`done in ${Math.round((Date.now() - started) / 1000)} s; results in bench/results/latest.{json,md}`);
+
+  if (!explainOnly) {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const report = markdown(results, ORDER);
+    writeFileSync(file('json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(file('md'), report);
+    process.stdout.write(report);
+    log(`results in bench/results/${base}.{json,md}`);
+  }
+  log(`done in ${Math.round((Date.now() - started) / 1000)} s${failures ? `; ${failures} scenario(s) crashed` : ''}`);
+  return failures ? 1 : 0;
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -191,7 +180,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 main().then(
-  () => process.exit(0),
+  (code) => process.exit(code),
   async (error: unknown) => {
     process.stderr.write(`\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     await cleanUp();

@@ -1,18 +1,10 @@
-import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { Env } from '@tablecast/config';
 import { runMigrations } from '../libs/database/src/migrate';
 import { startEmbeddedPostgres } from '../libs/database/src/embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { Client } from 'pg';
-import { AppModule } from '../apps/api/src/app.module';
-import { configureApp } from '../apps/api/src/configure-app';
-import { TablecastExpressAdapter } from '../apps/api/src/http-adapter';
 
 export const BENCH_ADMIN_TOKEN = 'bench-operator-token-0123456789abcdefghij';
 
@@ -77,36 +69,6 @@ async function startEmbedded(): Promise<BenchDatabase> {
   }
 }
 
-export interface BenchApp {
-  /** e.g. http://127.0.0.1:41234 */
-  url: string;
-  /** url + /v2.0 */
-  api: string;
-  close(): Promise<void>;
-}
-
-/** Boots the real app in-process, like test/support/test-app.ts, with its logs discarded. */
-export async function bootApp(databaseUrl: string): Promise<BenchApp> {
-  const env: Env = {
-    ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
-    LOG_LEVEL: 'warn',
-    DATABASE_POOL_SIZE: '20',
-    // The webhooks scenario's receiver is on loopback.
-    ALLOW_PRIVATE_NETWORK: 'true',
-    SECRETS_KEY: randomBytes(32).toString('base64'),
-  };
-  const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register({ databaseUrl, env, logDestination: discard }), new TablecastExpressAdapter(), {
-    bodyParser: false,
-    logger: false,
-  });
-  await configureApp(app);
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
-  return { url, api: `${url}/v2.0`, close: () => app.close() };
-}
-
 export interface HttpAnswer {
   status: number;
   body: any;
@@ -154,13 +116,15 @@ export async function createSession(api: string): Promise<BenchSession> {
   return { organizationId: org.id, solutionId: solution.id, token: token.token, solutionUrl: `${orgUrl}/solutions/${solution.id}` };
 }
 
-/** A data_tables row written directly, for the raw-pg baselines; returns its id. */
-export async function createBaselineTable(client: Client, solutionId: string, name: string): Promise<string> {
-  const { rows } = await client.query<{ id: string }>('INSERT INTO data_tables (solution_id, name) VALUES ($1, $2) RETURNING id::text', [
-    solutionId,
-    name,
-  ]);
-  return rows[0].id;
+/** `count` more PATs of the organization (a token may hold at most 1,000 sockets per node). */
+export async function createTokens(api: string, organizationId: string, count: number): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const answer = await http('POST', `${api}/tool/organizations/${organizationId}/tokens`, BENCH_ADMIN_TOKEN, { name: `bench-${i + 1}` });
+    if (answer.status !== 201) throw new Error(`create token: HTTP ${answer.status} ${answer.text}`);
+    tokens.push(answer.body.token);
+  }
+  return tokens;
 }
 
 /** .NET ticks as digits, beyond 2^53, like Acumatica's TimeStamp. */

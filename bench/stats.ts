@@ -27,3 +27,23 @@ export function elapsedMs(start: number): number {
 export function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
 }
+
+/** Timed runs of one operation on `items` items (rows, changes): median, nearest-rank p95, items/s at the median. */
+export interface RunsSummary {
+  runs: number;
+  medianMs: number;
+  p95Ms: number;
+  perSecond: number;
+  samplesMs: number[];
+}
+
+export function summarizeRuns(samplesMs: number[], items: number): RunsSummary {
+  const mid = median(samplesMs);
+  return {
+    runs: samplesMs.length,
+    medianMs: round(mid),
+    p95Ms: round(percentile(samplesMs, 95)),
+    perSecond: Math.round(items / (mid / 1000)),
+    samplesMs: samplesMs.map((ms) => round(ms)),
+  };
+}

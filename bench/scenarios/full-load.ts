@@ -2,8 +2,6 @@ import { FakeAcumatica } from '@tablecast/testing';
 import { BenchSession, http } from '../setup';
 import { log, round } from '../stats';
 
-const ROWS = 25_000;
-const RUNS = 3;
 const PAGE = 1000;
 
 export interface FullLoadResult {
@@ -20,7 +18,7 @@ export interface FullLoadResult {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function readAll(fake: FakeAcumatica): Promise<number> {
+async function readAll(fake: FakeAcumatica, rowCount: number): Promise<number> {
   const c = fake.credentials;
   const started = performance.now();
   const form = new URLSearchParams({
@@ -44,15 +42,15 @@ async function readAll(fake: FakeAcumatica): Promise<number> {
     if (page.length < PAGE) break;
   }
   await fetch(`${fake.url}/entity/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
-  if (rows !== ROWS) throw new Error(`fake read ${rows} rows, expected ${ROWS}`);
+  if (rows !== rowCount) throw new Error(`fake read ${rows} rows, expected ${rowCount}`);
   return performance.now() - started;
 }
 
 /** A 25,000-row full load from the fake Acumatica over real HTTP, next to the fake's own read rate. */
-export async function runFullLoad(session: BenchSession): Promise<FullLoadResult> {
+export async function runFullLoad(session: BenchSession, rowCount = 25_000, runs = 3): Promise<FullLoadResult> {
   const fake = await FakeAcumatica.start();
   try {
-    fake.inquiries.set('Bench', FakeAcumatica.rows(ROWS, true));
+    fake.inquiries.set('Bench', FakeAcumatica.rows(rowCount, true));
     const conn = await http('POST', `${session.solutionUrl}/acumatica/connections`, session.token, {
       name: 'Bench ERP',
       instanceUrl: fake.url,
@@ -61,7 +59,7 @@ export async function runFullLoad(session: BenchSession): Promise<FullLoadResult
     });
     if (conn.status !== 201) throw new Error(`create connection: HTTP ${conn.status} ${conn.text}`);
     const tablecast: number[] = [];
-    for (let run = 1; run <= RUNS; run++) {
+    for (let run = 1; run <= runs; run++) {
       const table = `full-load-${run}`;
       const source = await http('PUT', `${session.solutionUrl}/tables/${table}/source`, session.token, {
         connectionId: conn.body.id,
@@ -82,15 +80,15 @@ export async function runFullLoad(session: BenchSession): Promise<FullLoadResult
       log(`full-load run ${run}: ${Math.round(tablecast.at(-1)!)} ms`);
     }
     const reads: number[] = [];
-    for (let run = 1; run <= RUNS; run++) reads.push(await readAll(fake));
+    for (let run = 1; run <= runs; run++) reads.push(await readAll(fake, rowCount));
     const t = median(tablecast);
     const r = median(reads);
     return {
-      rows: ROWS,
+      rows: rowCount,
       pageSize: PAGE,
-      runs: RUNS,
-      tablecast: { medianMs: Math.round(t), rowsPerSecond: Math.round((ROWS / t) * 1000) },
-      fakeRead: { medianMs: Math.round(r), rowsPerSecond: Math.round((ROWS / r) * 1000) },
+      runs: runs,
+      tablecast: { medianMs: Math.round(t), rowsPerSecond: Math.round((rowCount / t) * 1000) },
+      fakeRead: { medianMs: Math.round(r), rowsPerSecond: Math.round((rowCount / r) * 1000) },
       ratio: round(r / t, 2),
     };
   } finally {

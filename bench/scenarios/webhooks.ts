@@ -4,7 +4,6 @@ import { BenchSession, http } from '../setup';
 import { log, percentile, round } from '../stats';
 
 const TABLES = 4;
-const CHANGES_PER_TABLE = 500;
 
 interface TablecastPhase {
   deliveries: number;
@@ -65,12 +64,12 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: s
 }
 
 /**
- * Writes 4 × 500 changes through REST (4 writers, one table each) to a solution with one webhook
+ * Writes 4 × changesPerTable (500) changes through REST (4 writers, one table each) to a solution with one webhook
  * whose receiver runs in its own process; measures deliveries/s and commit→receiver latency per
  * change. Baseline: a raw `fetch` loop posting the same bodies (one in flight per table, like the
  * webhook's ordering) to the same receiver.
  */
-export async function runWebhooks(session: BenchSession): Promise<WebhooksResult> {
+export async function runWebhooks(session: BenchSession, changesPerTable = 500): Promise<WebhooksResult> {
   const receiver = fork(join(__dirname, 'webhooks-receiver.ts'), [], {
     execArgv: ['-r', 'ts-node/register/transpile-only'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -89,13 +88,13 @@ export async function runWebhooks(session: BenchSession): Promise<WebhooksResult
     const write = (round: number) =>
       Promise.all(
         tables.map(async (name) => {
-          for (let i = 0; i < CHANGES_PER_TABLE; i++) {
+          for (let i = 0; i < changesPerTable; i++) {
             const res = await http('PUT', `${session.solutionUrl}/tables/${name}/records/r${i}`, session.token, { data: { i, round } });
             if (res.status >= 300) throw new Error(`write: ${res.status} ${res.text}`);
           }
         }),
       );
-    const total = TABLES * CHANGES_PER_TABLE;
+    const total = TABLES * changesPerTable;
     const delivered = async (started: number): Promise<{ stats: ReceiverStats; phase: TablecastPhase }> => {
       await waitFor(async () => (await ask<ReceiverStats>(receiver, 'stats', 'stats')).changes >= total, 120_000, 'every change delivered');
       const stats = await ask<ReceiverStats>(receiver, 'stats', 'stats');
@@ -138,7 +137,7 @@ export async function runWebhooks(session: BenchSession): Promise<WebhooksResult
     };
     const hookUrl = `${session.solutionUrl}/webhooks/${hook.body.id}`;
 
-    log(`webhooks: ${TABLES} writers × ${CHANGES_PER_TABLE} changes, delivered live to a receiver process`);
+    log(`webhooks: ${TABLES} writers × ${changesPerTable} changes, delivered live to a receiver process`);
     const liveStart = Date.now();
     await write(1);
     const live = await delivered(liveStart);

@@ -236,7 +236,7 @@ SELECT q.m, q.ord, q.outcome, q.seq::text AS seq
  * The statements of a group, to be sent as one message (one round trip, one implicit transaction:
  * TransactionRunner.runOnConnection): the prelude (dedupe marks, before the table lock, as in
  * \`DataWriter.write\`), the lock, one statement per wave, and the head after them.
- * Exported for the EXPLAIN harness (bench/explain.ts, tools/explain-apply.ts): run \`lock\`, then
+ * Exported for the EXPLAIN harness (bench/explain.ts): run \`lock\`, then
  * EXPLAIN (ANALYZE, BUFFERS) one of \`waves\`, in a transaction.
  */
 export function groupApplyStatements(input: GroupApply): { prelude?: string; lock: string; waves: string[]; head: string } {
