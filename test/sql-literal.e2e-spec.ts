@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { dollarQuoted } from './sql-literal';
+import { dollarQuoted } from '@tablecast/database';
 
 /** Each text must come back from PostgreSQL exactly, whatever dollar signs it holds. */
 describe('dollarQuoted', () => {
