@@ -19,6 +19,47 @@ export interface AppliedRow {
 }
 
 /**
+ * The CTEs after classification and numbering (`classified`, `numbered`), shared by the parameterized
+ * apply and the group commit's literal one: upsert the records, append the changes, raise the head
+ * and row count, restamp unchanged records. `table` is the SQL expression of the table id.
+ */
+function writeAndLog(table: string): string {
+  return `written AS (
+  INSERT INTO records AS r (table_id, id, data, deleted, seq, source_ts, modified_at)
+  SELECT ${table}, n.id,
+         CASE WHEN n.outcome = 'deleted' THEN COALESCE(n.old_data, n.data, '{}'::jsonb) ELSE n.data END,
+         n.outcome = 'deleted', n.seq, n.ts, (SELECT now FROM clock)
+    FROM numbered n
+  ON CONFLICT (table_id, id) DO UPDATE
+     SET data = EXCLUDED.data, deleted = EXCLUDED.deleted, seq = EXCLUDED.seq,
+         source_ts = COALESCE(EXCLUDED.source_ts, r.source_ts), modified_at = EXCLUDED.modified_at
+),
+logged AS (
+  INSERT INTO changes (table_id, seq, op, record_id, data, modified_at)
+  SELECT ${table}, n.seq,
+         CASE n.outcome WHEN 'inserted' THEN 'insert' WHEN 'updated' THEN 'update' ELSE 'delete' END,
+         n.id, CASE WHEN n.outcome = 'deleted' THEN NULL ELSE n.data END, (SELECT now FROM clock)
+    FROM numbered n
+),
+bumped AS (
+  UPDATE data_tables
+     SET head = head + (SELECT count(*) FROM numbered),
+         row_count = row_count + (SELECT COALESCE(sum(CASE WHEN c.outcome IN ('inserted', 'updated') AND NOT c.was_live THEN 1
+                                                          WHEN c.outcome = 'deleted' AND c.was_live THEN -1
+                                                          ELSE 0 END), 0)
+                                    FROM classified c),
+         updated_at = (SELECT now FROM clock)
+   WHERE id = ${table} AND EXISTS (SELECT 1 FROM numbered)
+),
+restamped AS (
+  UPDATE records r SET source_ts = c.ts
+    FROM classified c
+   WHERE c.outcome = 'unchanged' AND c.ts IS NOT NULL AND r.table_id = ${table} AND r.id = c.id
+     AND (r.source_ts IS NULL OR r.source_ts < c.ts)
+)`;
+}
+
+/**
  * Applies a whole change set in one statement: classify every change against the stored record
  * (stale / unchanged / inserted / updated / deleted), number the effective ones head+1…, upsert
  * records, append the change log, raise the table's head and row count, and remember newer source
@@ -56,43 +97,10 @@ sequenced AS (
 numbered AS (
   SELECT * FROM sequenced WHERE seq IS NOT NULL
 ),
-written AS (
-  INSERT INTO records AS r (table_id, id, data, deleted, seq, source_ts, modified_at)
-  SELECT $1, n.id,
-         CASE WHEN n.outcome = 'deleted' THEN COALESCE(n.old_data, n.data, '{}'::jsonb) ELSE n.data END,
-         n.outcome = 'deleted', n.seq, n.ts, (SELECT now FROM clock)
-    FROM numbered n
-  ON CONFLICT (table_id, id) DO UPDATE
-     SET data = EXCLUDED.data, deleted = EXCLUDED.deleted, seq = EXCLUDED.seq,
-         source_ts = COALESCE(EXCLUDED.source_ts, r.source_ts), modified_at = EXCLUDED.modified_at
-),
-logged AS (
-  INSERT INTO changes (table_id, seq, op, record_id, data, modified_at)
-  SELECT $1, n.seq,
-         CASE n.outcome WHEN 'inserted' THEN 'insert' WHEN 'updated' THEN 'update' ELSE 'delete' END,
-         n.id, CASE WHEN n.outcome = 'deleted' THEN NULL ELSE n.data END, (SELECT now FROM clock)
-    FROM numbered n
-),
-bumped AS (
-  UPDATE data_tables
-     SET head = head + (SELECT count(*) FROM numbered),
-         row_count = row_count + (SELECT COALESCE(sum(CASE WHEN c.outcome IN ('inserted', 'updated') AND NOT c.was_live THEN 1
-                                                          WHEN c.outcome = 'deleted' AND c.was_live THEN -1
-                                                          ELSE 0 END), 0)
-                                    FROM classified c),
-         updated_at = (SELECT now FROM clock)
-   WHERE id = $1 AND EXISTS (SELECT 1 FROM numbered)
-),
-restamped AS (
-  UPDATE records r SET source_ts = c.ts
-    FROM classified c
-   WHERE c.outcome = 'unchanged' AND c.ts IS NOT NULL AND r.table_id = $1 AND r.id = c.id
-     AND (r.source_ts IS NULL OR r.source_ts < c.ts)
-)
+${writeAndLog('$1')}
 SELECT q.ord, q.outcome, q.seq::text AS seq
   FROM sequenced q
  ORDER BY q.ord`;
-
 
 /** One batch of a group whose changes name each record at most once (a later batch sees its writes). */
 export interface GroupWave {
@@ -194,39 +202,7 @@ sequenced AS (
 numbered AS (
   SELECT * FROM sequenced WHERE seq IS NOT NULL
 ),
-written AS (
-  INSERT INTO records AS r (table_id, id, data, deleted, seq, source_ts, modified_at)
-  SELECT ${table}, n.id,
-         CASE WHEN n.outcome = 'deleted' THEN COALESCE(n.old_data, n.data, '{}'::jsonb) ELSE n.data END,
-         n.outcome = 'deleted', n.seq, n.ts, (SELECT now FROM clock)
-    FROM numbered n
-  ON CONFLICT (table_id, id) DO UPDATE
-     SET data = EXCLUDED.data, deleted = EXCLUDED.deleted, seq = EXCLUDED.seq,
-         source_ts = COALESCE(EXCLUDED.source_ts, r.source_ts), modified_at = EXCLUDED.modified_at
-),
-logged AS (
-  INSERT INTO changes (table_id, seq, op, record_id, data, modified_at)
-  SELECT ${table}, n.seq,
-         CASE n.outcome WHEN 'inserted' THEN 'insert' WHEN 'updated' THEN 'update' ELSE 'delete' END,
-         n.id, CASE WHEN n.outcome = 'deleted' THEN NULL ELSE n.data END, (SELECT now FROM clock)
-    FROM numbered n
-),
-bumped AS (
-  UPDATE data_tables
-     SET head = head + (SELECT count(*) FROM numbered),
-         row_count = row_count + (SELECT COALESCE(sum(CASE WHEN c.outcome IN ('inserted', 'updated') AND NOT c.was_live THEN 1
-                                                          WHEN c.outcome = 'deleted' AND c.was_live THEN -1
-                                                          ELSE 0 END), 0)
-                                    FROM classified c),
-         updated_at = (SELECT now FROM clock)
-   WHERE id = ${table} AND EXISTS (SELECT 1 FROM numbered)
-),
-restamped AS (
-  UPDATE records r SET source_ts = c.ts
-    FROM classified c
-   WHERE c.outcome = 'unchanged' AND c.ts IS NOT NULL AND r.table_id = ${table} AND r.id = c.id
-     AND (r.source_ts IS NULL OR r.source_ts < c.ts)
-)
+${writeAndLog(table)}
 SELECT q.m, q.ord, q.outcome, q.seq::text AS seq
   FROM sequenced q
  ORDER BY q.m, q.ord`;
@@ -254,7 +230,9 @@ const GROUP_WORK_MEM = `SET LOCAL work_mem = '64MB'`;
 export function groupApplyMessage(input: GroupApply): string {
   const statements = groupApplyStatements(input);
   // A wave numbers its changes with a sort that carries their data: enough memory keeps a 10,000-row one off the disk.
-  return [GROUP_WORK_MEM, ...(statements.prelude ? [statements.prelude] : []), statements.lock, ...statements.waves, statements.head].join(';\n');
+  return [GROUP_WORK_MEM, ...(statements.prelude ? [statements.prelude] : []), statements.lock, ...statements.waves, statements.head].join(
+    ';\n',
+  );
 }
 
 /** What the message's statements returned, read back. */
@@ -279,7 +257,10 @@ export class RecordsRepository {
   applyGroup(input: GroupApply): Promise<GroupApplied> {
     return this.transactions.runOnConnection(async (client) => {
       const raw = await client.query(groupApplyMessage(input));
-      return readGroupApplied(input, (Array.isArray(raw) ? raw : [raw]).map((result) => result.rows));
+      return readGroupApplied(
+        input,
+        (Array.isArray(raw) ? raw : [raw]).map((result) => result.rows),
+      );
     });
   }
 
