@@ -19,6 +19,21 @@ export interface AppliedRow {
 }
 
 /**
+ * CONTRACT section 5's meaning of one change `i` against the stored record `r` (none: NULLs):
+ * older TimeStamp → stale (at equal TimeStamp an insert wins over a delete), identical data →
+ * unchanged, otherwise inserted / updated / deleted. One text for both apply statements.
+ */
+const OUTCOME = `CASE
+           WHEN r.id IS NOT NULL AND i.ts IS NOT NULL AND r.source_ts IS NOT NULL
+                AND (i.ts < r.source_ts OR (i.ts = r.source_ts AND i.op = 'delete' AND NOT r.deleted)) THEN 'stale'
+           WHEN i.op = 'delete' AND r.deleted THEN 'unchanged'
+           WHEN i.op = 'delete' THEN 'deleted'
+           WHEN r.deleted IS FALSE AND r.data = i.data THEN 'unchanged'
+           WHEN i.op = 'update' OR r.deleted IS FALSE THEN 'updated'
+           ELSE 'inserted'
+         END AS outcome`;
+
+/**
  * The CTEs after classification and numbering (`classified`, `numbered`), shared by the parameterized
  * apply and the group commit's literal one: upsert the records, append the changes, raise the head
  * and row count, restamp unchanged records. `table` is the SQL expression of the table id.
@@ -75,15 +90,7 @@ input AS (
 classified AS (
   SELECT i.ord, i.id COLLATE "C" AS id, i.op, i.data, i.ts,
          COALESCE(NOT r.deleted, false) AS was_live, r.data AS old_data,
-         CASE
-           WHEN r.id IS NOT NULL AND i.ts IS NOT NULL AND r.source_ts IS NOT NULL
-                AND (i.ts < r.source_ts OR (i.ts = r.source_ts AND i.op = 'delete' AND NOT r.deleted)) THEN 'stale'
-           WHEN i.op = 'delete' AND r.deleted THEN 'unchanged'
-           WHEN i.op = 'delete' THEN 'deleted'
-           WHEN r.deleted IS FALSE AND r.data = i.data THEN 'unchanged'
-           WHEN i.op = 'update' OR r.deleted IS FALSE THEN 'updated'
-           ELSE 'inserted'
-         END AS outcome
+         ${OUTCOME}
     FROM input i
     LEFT JOIN records r ON r.table_id = $1 AND r.id = i.id
 ),
@@ -178,15 +185,7 @@ input AS (
 classified AS (
   SELECT i.m, i.ord, i.id COLLATE "C" AS id, i.op, i.data, i.ts,
          COALESCE(NOT r.deleted, false) AS was_live, r.data AS old_data,
-         CASE
-           WHEN r.id IS NOT NULL AND i.ts IS NOT NULL AND r.source_ts IS NOT NULL
-                AND (i.ts < r.source_ts OR (i.ts = r.source_ts AND i.op = 'delete' AND NOT r.deleted)) THEN 'stale'
-           WHEN i.op = 'delete' AND r.deleted THEN 'unchanged'
-           WHEN i.op = 'delete' THEN 'deleted'
-           WHEN r.deleted IS FALSE AND r.data = i.data THEN 'unchanged'
-           WHEN i.op = 'update' OR r.deleted IS FALSE THEN 'updated'
-           ELSE 'inserted'
-         END AS outcome
+         ${OUTCOME}
     FROM input i
     LEFT JOIN records r ON r.table_id = ${table} AND r.id = i.id
 ),

@@ -60,21 +60,9 @@ export interface Table {
   updatedAt: string;
 }
 
-export interface TableRecord {
-  id: string;
-  data: Record<string, unknown>;
-  deleted: boolean;
-  modifiedAt: string;
-  seq: number;
-}
-
-export interface Change {
-  seq: number;
-  op: 'insert' | 'update' | 'delete';
-  id: string;
-  data: Record<string, unknown> | null;
-  modifiedAt: string;
-}
+// Records and changes have one shape for the SDK and the console: the SDK's.
+import type { Change, TableRecord } from '@tablecast/client';
+export type { Change, TableRecord };
 
 export type ChangesPage = { items: Change[]; head: number; reset?: undefined } | { reset: true; head: number; items?: undefined };
 
